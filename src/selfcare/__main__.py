@@ -1,0 +1,3 @@
+from selfcare.cli import main
+
+main()

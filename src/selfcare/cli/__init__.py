@@ -1,0 +1,10 @@
+"""The command line: thin commands over the core (see ../README for the list)."""
+
+from __future__ import annotations
+
+from . import plan, profile, routines  # noqa: F401 - registers the commands
+from .app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,94 @@
+"""The Typer application, its command groups, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import SelfcareError
+
+_state = {"debug": False}
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one clean line to stderr and leave with `code`."""
+    from ..render import clean
+
+    sys.stderr.write(f"selfcare: {clean(message)}\n")
+    sys.stderr.flush()
+    raise SystemExit(code)
+
+
+class SelfcareGroup(TyperGroup):
+    """Maps every failure to one line on stderr: 2 for bad input, 1 for the environment."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click import exceptions as click_exc
+
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except SelfcareError as exc:
+            if _state["debug"]:
+                raise
+            fail(exc.message, exc.exit_code)
+        except click_exc.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "selfcare"
+            fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code)
+        except click_exc.ClickException as exc:
+            fail(exc.format_message(), exc.exit_code)
+        except click_exc.Abort:
+            fail("stopped", 130)
+        except KeyboardInterrupt:
+            fail("stopped", 130)
+        except BrokenPipeError:
+            raise SystemExit(1) from None
+        except Exception as exc:  # noqa: BLE001 - never a traceback for a person
+            if _state["debug"]:
+                raise
+            fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        code = result if isinstance(result, int) else 0
+        if standalone_mode:
+            raise SystemExit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=SelfcareGroup,
+    name="selfcare",
+    help="A terminal self-care coach: short routines of self-massage, stretches, breathing and meditation, built for your day, guided, and logged on your machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+routines_app = typer.Typer(help="Browse and check the routine library.", no_args_is_help=True)
+profile_app = typer.Typer(help="Your areas, goals, time and health conditions.", no_args_is_help=True)
+app.add_typer(routines_app, name="routines")
+app.add_typer(profile_app, name="profile")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"selfcare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback when something fails."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    _state["debug"] = debug

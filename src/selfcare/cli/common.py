@@ -1,0 +1,59 @@
+"""What several commands need: the profile, the library, and a plan request."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .. import paths
+from .. import profile as profiles
+from ..models import Profile
+
+if TYPE_CHECKING:
+    from ..library import Library
+    from ..planner import Request
+
+
+def load_profile() -> tuple[Profile, bool]:
+    """(the profile, whether one is saved); the defaults when none is."""
+    saved = profiles.load(paths.config_file())
+    return (saved, True) if saved is not None else (Profile(), False)
+
+
+def load_library() -> Library:
+    from .. import library
+
+    return library.load(paths.user_routines_dir(), paths.cache_dir() / "library.json")
+
+
+def today(profile: Profile) -> date:
+    from ..days import day_of, now
+
+    return day_of(now(), profile.day_starts_at)
+
+
+def plan_request(
+    profile: Profile, minutes: int | None, areas: list[str] | None, goals: list[str] | None
+) -> Request:
+    """The profile, with any --minutes/--area/--goal given on the command line."""
+    from .. import models
+    from ..planner import Request
+
+    def words(values: list[str] | None, vocab: dict[str, str], what: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            return default
+        found: list[str] = []
+        for value in values:
+            for word in profiles.parse_words(value, vocab, what, allow_empty=False):
+                if word not in found:
+                    found.append(word)
+        return tuple(found)
+
+    if minutes is not None:
+        minutes = profiles.parse_int(minutes, "--minutes", *profiles.MINUTES_RANGE)
+    return Request(
+        minutes=minutes if minutes is not None else profile.minutes,
+        areas=words(areas, models.AREAS, "area", profile.areas),
+        goals=words(goals, models.GOALS, "goal", profile.goals),
+        conditions=profile.conditions,
+    )

@@ -1,0 +1,73 @@
+"""`selfcare profile setup / show / set`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .. import paths
+from .app import profile_app
+from .common import load_profile
+
+
+@profile_app.command()
+def show(json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show your profile (or the defaults, before you set one up).
+
+    Example: selfcare profile show --json
+    """
+    from .. import render
+
+    profile, saved = load_profile()
+    if json:
+        render.print_json(dict(profile.to_dict(), saved=saved))
+    else:
+        render.profile_view(profile, str(paths.config_file()), saved)
+
+
+@profile_app.command("set")
+def set_(
+    key: str = typer.Argument(..., help="areas, goals, minutes, days_per_week, conditions or day_starts_at."),
+    value: str = typer.Argument(..., help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."),
+) -> None:
+    """Change one setting of your profile.
+
+    Example: selfcare profile set areas neck,shoulders
+    """
+    from .. import profile as profiles
+    from .. import render
+
+    profile, _ = load_profile()
+    updated = profiles.with_value(profile, key, value)
+    profiles.save(paths.config_file(), updated)
+    shown = updated.to_dict()[key]
+    render.console().print(render._text(f"{key}: {', '.join(shown) if isinstance(shown, list) else shown}"))
+
+
+@profile_app.command()
+def setup(
+    areas: Optional[str] = typer.Option(None, help="Body areas, comma-separated (neck,shoulders,feet...)."),
+    goals: Optional[str] = typer.Option(None, help="Goals, comma-separated (tension,stress,sleep...)."),
+    minutes: Optional[int] = typer.Option(None, help="Minutes a day."),
+    days_per_week: Optional[int] = typer.Option(None, "--days-per-week", help="Days a week you aim for (1-7)."),
+    conditions: Optional[str] = typer.Option(None, help="Health conditions, comma-separated, or 'none'."),
+    day_starts_at: Optional[str] = typer.Option(None, "--day-starts-at", help="When your day starts (HH:MM, default 04:00)."),
+) -> None:
+    """Set up your profile, asking for what the options do not give.
+
+    Every answer can be given as an option, so it can be scripted.
+
+    Example: selfcare profile setup --areas neck,shoulders --goals tension --minutes 10
+    """
+    from .setup import run_setup
+
+    given = {
+        "areas": areas,
+        "goals": goals,
+        "minutes": None if minutes is None else str(minutes),
+        "days_per_week": None if days_per_week is None else str(days_per_week),
+        "conditions": conditions,
+        "day_starts_at": day_starts_at,
+    }
+    run_setup(given)

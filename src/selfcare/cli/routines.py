@@ -1,0 +1,81 @@
+"""`selfcare routines list / show / validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import routines_app
+from .common import load_library
+
+
+@routines_app.command("list")
+def list_(
+    area: Optional[str] = typer.Option(None, "--area", "-a", help="Only practices for this area."),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="Only massage, stretch, breathing or meditation."),
+    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="Only practices that serve this goal."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the practices in the library, built-in and your own.
+
+    Example: selfcare routines list --area neck --kind massage
+    """
+    from .. import models, render
+    from ..errors import SelfcareError, unknown
+
+    for value, vocab, what in ((area, models.AREAS, "area"), (kind, models.KINDS, "kind"), (goal, models.GOALS, "goal")):
+        if value is not None and value not in vocab:
+            raise SelfcareError(unknown(what, value, vocab))
+    practices = [
+        p
+        for p in load_library()
+        if (area is None or area in p.areas) and (kind is None or p.kind == kind) and (goal is None or goal in p.goals)
+    ]
+    if json:
+        render.print_json([dict(p.summary_dict(), origin=p.origin, overrides=p.overrides) for p in practices])
+    else:
+        render.practice_list(practices)
+
+
+@routines_app.command()
+def show(
+    practice_id: str = typer.Argument(..., metavar="ID", help="The practice's id (see 'selfcare routines list')."),
+    json: bool = typer.Option(False, "--json", help="Print the whole practice as JSON."),
+) -> None:
+    """Show one practice in full: cautions first, then its steps and evidence.
+
+    Example: selfcare routines show breath-box
+    """
+    from .. import render
+    from ..errors import SelfcareError, unknown
+    from ..library import practice_to_dict
+
+    library = load_library()
+    practice = library.get(practice_id)
+    if practice is None:
+        raise SelfcareError(unknown("practice", practice_id, library.practices))
+    if json:
+        render.print_json(practice_to_dict(practice))
+    else:
+        render.practice_detail(practice, library)
+
+
+@routines_app.command()
+def validate(
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Routine files, or folders of them."),
+) -> None:
+    """Check routine files: every error names the file, line, practice and field.
+
+    Example: selfcare routines validate ~/my-routines/neck.yaml
+    """
+    from .. import render
+    from ..library import validate_paths
+
+    out = render.console()
+    checked = validate_paths(paths)
+    for path, count in checked:
+        out.print(render._text(f"ok  {path}  ({count} practices)"))
+    if not checked:
+        out.print("no routine files found")

@@ -1,0 +1,603 @@
+"""Finding, loading and validating routine files.
+
+The built-in files (the top-level `routines/` folder, shipped inside the
+package) are read first, then the person's own `routines/` folder, whose
+practices add to the library or replace a built-in one with the same id.
+
+YAML is composed into nodes with the safe loader and validated straight from
+the nodes into frozen dataclasses, so every error can name the file, the line,
+the practice id and the field. Anchors and aliases are refused (they have no
+use in a routine file and are how "billion laughs" files blow up), and so are
+files over MAX_BYTES.
+
+A normal run does not parse YAML at all: the parsed library is kept as JSON in
+the cache folder, keyed on every routine file's path, size and mtime, and is
+rebuilt as soon as one of them changes (or the cache cannot be read).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import models
+from .errors import RoutineError, suggest, unknown
+from .models import Evidence, Pacing, Practice, Step
+
+MAX_BYTES = 1 << 20
+MAX_PRACTICE_SECONDS = 3600
+CACHE_VERSION = 1
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+PRACTICE_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "areas",
+    "goals",
+    "summary",
+    "steps",
+    "pacing",
+    "intensity",
+    "position",
+    "equipment",
+    "avoid_if",
+    "care_if",
+    "gentler",
+    "cautions",
+    "evidence",
+)
+STEP_FIELDS = ("text", "seconds", "side", "repeat")
+PACING_FIELDS = ("inhale", "top_up", "hold_in", "exhale", "hold_out", "cycles")
+TOP_FIELDS = ("title", "practices")
+TEXT_LIMITS = {"name": 80, "summary": 500, "text": 1000, "cautions": 500, "note": 500}
+
+
+def builtin_dir() -> Path:
+    """The built-in routines: inside the installed package, or the checkout's."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "routines"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "routines"
+
+
+@dataclass(frozen=True)
+class Library:
+    practices: dict[str, Practice]
+
+    def __iter__(self) -> Iterator[Practice]:
+        return iter(self.practices.values())
+
+    def __len__(self) -> int:
+        return len(self.practices)
+
+    def get(self, practice_id: str) -> Practice | None:
+        return self.practices.get(practice_id)
+
+
+# --- reading one file -------------------------------------------------------
+
+
+class _Ctx:
+    """Where we are in a file, so errors can say so."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.practice: str | None = None
+
+    def fail(self, node: Any, problem: str, field: str | None = None) -> RoutineError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return RoutineError(self.path, problem, line=line, practice=self.practice, field=field)
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RoutineError(label, f"file is {size:,} bytes; routine files are limited to 1 MiB")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise RoutineError(label, "no such file") from None
+    except IsADirectoryError:
+        raise RoutineError(label, "is a folder, not a routine file") from None
+    except PermissionError:
+        raise RoutineError(label, "cannot be read (permission denied); check its permissions") from None
+    except OSError as exc:
+        raise RoutineError(label, f"cannot be read: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise RoutineError(label, "file is over 1 MiB; routine files are limited to 1 MiB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RoutineError(label, f"is not UTF-8 text (byte {exc.start})") from None
+
+
+def _compose(text: str, ctx: _Ctx) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "syntax error"
+        raise RoutineError(ctx.path, f"not valid YAML: {problem}", line=line) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise RoutineError(ctx.path, f"not valid YAML: {type(exc).__name__}") from None
+
+
+def parse_text(text: str, label: str) -> list[Practice]:
+    """The practices in one routine file's text; raises RoutineError."""
+    ctx = _Ctx(label)
+    root = _compose(text, ctx)
+    if root is None:
+        raise RoutineError(label, "file is empty; it needs a 'practices:' list")
+    _refuse_aliases(root, ctx)
+    top = _mapping(root, ctx, None, "the file")
+    _only(top, TOP_FIELDS, ctx, "at the top of the file")
+    if "title" in top:
+        _text(top["title"][1], ctx, "title", limit=200)
+    if "practices" not in top:
+        raise ctx.fail(root, "the file needs a 'practices:' list", "practices")
+    items = _sequence(top["practices"][1], ctx, "practices")
+    practices = []
+    for node in items:
+        ctx.practice = None
+        practices.append(_practice(node, ctx))
+    ctx.practice = None
+    seen: dict[str, int] = {}
+    for node, practice in zip(items, practices):
+        if practice.id in seen:
+            ctx.practice = practice.id
+            raise ctx.fail(node, f"duplicate id (first used on line {seen[practice.id]})", "id")
+        seen[practice.id] = node.start_mark.line + 1
+    return practices
+
+
+def parse_file(path: Path, label: str | None = None, origin: str = "built-in") -> list[Practice]:
+    label = label or str(path)
+    practices = parse_text(_read_text(path, label), label)
+    if origin != "built-in":
+        practices = [_with(p, origin=origin) for p in practices]
+    return practices
+
+
+def _refuse_aliases(root: Any, ctx: _Ctx) -> None:
+    # The composer turns an alias into a second reference to the same node;
+    # any node met twice is an alias. Stopping at the first repeat keeps this
+    # linear even for files built to expand exponentially.
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ctx.fail(node, "anchors and aliases (& and *) are not allowed in routine files")
+        seen.add(id(node))
+        if node.id == "mapping":
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif node.id == "sequence":
+            stack.extend(node.value)
+
+
+# --- node helpers -----------------------------------------------------------
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+
+_TYPE_NAMES = {
+    _INT: "a number",
+    _FLOAT: "a number",
+    _NULL: "empty",
+    _BOOL: "true/false",
+    _STR: "text",
+    "mapping": "a mapping",
+    "sequence": "a list",
+}
+
+
+def _what(node: Any) -> str:
+    if node.id == "scalar":
+        return _TYPE_NAMES.get(node.tag, "a date or other value")
+    return _TYPE_NAMES[node.id]
+
+
+def _mapping(node: Any, ctx: _Ctx, field: str | None, what: str) -> dict[str, tuple[Any, Any]]:
+    if node.id != "mapping":
+        raise ctx.fail(node, f"{what} must be a mapping of fields, not {_what(node)}", field)
+    out: dict[str, tuple[Any, Any]] = {}
+    for key, value in node.value:
+        if key.id != "scalar" or key.tag != _STR:
+            raise ctx.fail(key, f"field names must be text, not {_what(key)}", field)
+        if key.value in out:
+            raise ctx.fail(key, f"field '{key.value}' is given twice", key.value)
+        out[key.value] = (key, value)
+    return out
+
+
+def _only(fields: dict[str, tuple[Any, Any]], allowed: Iterable[str], ctx: _Ctx, where: str) -> None:
+    allowed = tuple(allowed)
+    for name, (key, _) in fields.items():
+        if name not in allowed:
+            hint = suggest(name, allowed) or f"; allowed: {', '.join(allowed)}"
+            raise ctx.fail(key, f"unknown field '{name}' {where}{hint}", name)
+
+
+def _sequence(node: Any, ctx: _Ctx, field: str) -> list[Any]:
+    if node.id != "sequence":
+        raise ctx.fail(node, f"must be a list, not {_what(node)}", field)
+    return list(node.value)
+
+
+def _text(node: Any, ctx: _Ctx, field: str, limit: int = 1000) -> str:
+    if node.id != "scalar" or node.tag != _STR:
+        raise ctx.fail(node, f"must be text, not {_what(node)}", field)
+    value = str(node.value).strip()
+    if not value:
+        raise ctx.fail(node, "must not be empty", field)
+    if len(value) > limit:
+        raise ctx.fail(node, f"is {len(value)} characters; at most {limit}", field)
+    return value
+
+
+def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bool) -> float:
+    allowed = (_INT,) if whole else (_INT, _FLOAT)
+    if node.id != "scalar" or node.tag not in allowed:
+        kind = "a whole number" if whole else "a number"
+        raise ctx.fail(node, f"must be {kind} of seconds, not {_what(node)}", field)
+    import yaml
+
+    try:
+        value = yaml.constructor.SafeConstructor().construct_object(node)
+        value = float(value) if not whole else int(value)
+    except (ValueError, OverflowError, TypeError):
+        raise ctx.fail(node, f"'{node.value}' is not a usable number", field) from None
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {node.value}", field)
+    return value
+
+
+def _word(node: Any, ctx: _Ctx, field: str, vocab: Iterable[str], what: str) -> str:
+    if node.id != "scalar" or node.tag != _STR:
+        raise ctx.fail(node, f"must be a word, not {_what(node)}", field)
+    vocab = tuple(vocab)
+    if node.value not in vocab:
+        raise ctx.fail(node, unknown(what, node.value, vocab), field)
+    return str(node.value)
+
+
+def _words(node: Any, ctx: _Ctx, field: str, vocab: Iterable[str], what: str, *, required: bool) -> tuple[str, ...]:
+    items = _sequence(node, ctx, field)
+    if required and not items:
+        raise ctx.fail(node, "needs at least one entry", field)
+    words: list[str] = []
+    for item in items:
+        word = _word(item, ctx, field, vocab, what)
+        if word not in words:
+            words.append(word)
+    return tuple(words)
+
+
+# --- a practice -------------------------------------------------------------
+
+
+def _practice(node: Any, ctx: _Ctx) -> Practice:
+    fields = _mapping(node, ctx, None, "each practice")
+    if "id" in fields:
+        id_node = fields["id"][1]
+        practice_id = _text(id_node, ctx, "id", limit=64)
+        if not ID_PATTERN.match(practice_id):
+            raise ctx.fail(id_node, f"'{practice_id}' is not kebab-case (like 'neck-trap-squeeze')", "id")
+        ctx.practice = practice_id
+    _only(fields, PRACTICE_FIELDS, ctx, "in a practice")
+    for name in ("id", "name", "kind", "areas", "goals", "summary"):
+        if name not in fields:
+            raise ctx.fail(node, f"missing required field '{name}'", name)
+
+    def val(name: str) -> Any:
+        return fields[name][1]
+
+    kind = _word(val("kind"), ctx, "kind", models.KINDS, "kind")
+    data: dict[str, Any] = {
+        "id": ctx.practice,
+        "name": _text(val("name"), ctx, "name", TEXT_LIMITS["name"]),
+        "kind": kind,
+        "areas": _words(val("areas"), ctx, "areas", models.AREAS, "area", required=True),
+        "goals": _words(val("goals"), ctx, "goals", models.GOALS, "goal", required=True),
+        "summary": _text(val("summary"), ctx, "summary", TEXT_LIMITS["summary"]),
+    }
+    if "steps" in fields:
+        steps = tuple(_step(item, ctx) for item in _sequence(val("steps"), ctx, "steps"))
+        data["steps"] = steps
+    if "pacing" in fields:
+        if kind != "breathing":
+            raise ctx.fail(fields["pacing"][0], "only breathing practices have pacing", "pacing")
+        data["pacing"] = _pacing(val("pacing"), ctx)
+    if not data.get("steps") and "pacing" not in data:
+        where = fields["steps"][1] if "steps" in fields else node
+        need = "steps or pacing" if kind == "breathing" else "at least one step"
+        raise ctx.fail(where, f"needs {need}", "steps")
+    if "intensity" in fields:
+        data["intensity"] = _word(val("intensity"), ctx, "intensity", models.INTENSITIES, "intensity")
+    if "position" in fields:
+        data["position"] = _word(val("position"), ctx, "position", models.POSITIONS, "position")
+    if "equipment" in fields:
+        data["equipment"] = _words(val("equipment"), ctx, "equipment", models.EQUIPMENT, "equipment", required=False)
+    for name in ("avoid_if", "care_if"):
+        if name in fields:
+            data[name] = _words(val(name), ctx, name, models.CONDITIONS, "condition", required=False)
+    if "gentler" in fields:
+        gentler = _text(val("gentler"), ctx, "gentler", limit=64)
+        if gentler == ctx.practice:
+            raise ctx.fail(val("gentler"), "a practice cannot be its own gentler variant", "gentler")
+        data["gentler"] = gentler
+    if "cautions" in fields:
+        data["cautions"] = _cautions(val("cautions"), ctx)
+    if "evidence" in fields:
+        ev = _mapping(val("evidence"), ctx, "evidence", "evidence")
+        _only(ev, ("note", "source"), ctx, "in evidence")
+        for name in ("note", "source"):
+            if name not in ev:
+                raise ctx.fail(val("evidence"), f"evidence needs a '{name}'", "evidence")
+        data["evidence"] = Evidence(
+            note=_text(ev["note"][1], ctx, "evidence.note", TEXT_LIMITS["note"]),
+            source=_text(ev["source"][1], ctx, "evidence.source", 300),
+        )
+    practice = Practice(**data)
+    if practice.seconds > MAX_PRACTICE_SECONDS:
+        raise ctx.fail(node, f"lasts {practice.seconds} s in all; a practice may last at most an hour", "steps")
+    return practice
+
+
+def _step(node: Any, ctx: _Ctx) -> Step:
+    fields = _mapping(node, ctx, "steps", "each step")
+    _only(fields, STEP_FIELDS, ctx, "in a step")
+    for name in ("text", "seconds"):
+        if name not in fields:
+            raise ctx.fail(node, f"a step needs '{name}'", f"steps.{name}")
+    text = _text(fields["text"][1], ctx, "steps.text", TEXT_LIMITS["text"])
+    seconds = int(_number(fields["seconds"][1], ctx, "steps.seconds", 1, 3600, whole=True))
+    side = None
+    if "side" in fields:
+        side = _word(fields["side"][1], ctx, "steps.side", models.SIDES, "side")
+    repeat = 1
+    if "repeat" in fields:
+        repeat = int(_number(fields["repeat"][1], ctx, "steps.repeat", 1, 20, whole=True))
+    return Step(text=text, seconds=seconds, side=side, repeat=repeat)
+
+
+def _pacing(node: Any, ctx: _Ctx) -> Pacing:
+    fields = _mapping(node, ctx, "pacing", "pacing")
+    _only(fields, PACING_FIELDS, ctx, "in pacing")
+    values: dict[str, Any] = {}
+    for name in ("inhale", "exhale", "cycles"):
+        if name not in fields:
+            raise ctx.fail(node, f"pacing needs '{name}'", f"pacing.{name}")
+    for name in ("inhale", "top_up", "hold_in", "exhale", "hold_out"):
+        if name in fields:
+            lo = 0.5 if name in ("inhale", "exhale") else 0
+            value = _number(fields[name][1], ctx, f"pacing.{name}", lo, 30, whole=False)
+            if value * 2 != int(value * 2):
+                raise ctx.fail(fields[name][1], "use whole or half seconds", f"pacing.{name}")
+            values[name] = value
+    values["cycles"] = int(_number(fields["cycles"][1], ctx, "pacing.cycles", 1, 100, whole=True))
+    return Pacing(**values)
+
+
+def _cautions(node: Any, ctx: _Ctx) -> tuple[str, ...]:
+    if node.id == "scalar":
+        return (_text(node, ctx, "cautions", TEXT_LIMITS["cautions"]),)
+    return tuple(_text(item, ctx, "cautions", TEXT_LIMITS["cautions"]) for item in _sequence(node, ctx, "cautions"))
+
+
+def _with(practice: Practice, **changes: Any) -> Practice:
+    from dataclasses import replace
+
+    return replace(practice, **changes)
+
+
+# --- the whole library ------------------------------------------------------
+
+
+def routine_files(folder: Path) -> list[Path]:
+    """The routine files directly in `folder`, sorted; links leading outside are refused."""
+    if not folder.is_dir():
+        return []
+    root = folder.resolve()
+    files = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise RoutineError(str(folder), f"cannot be listed: {exc.strerror}") from None
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
+            raise RoutineError(str(path), "links to a file outside the routines folder; copy the file in instead")
+        files.append(path)
+    return files
+
+
+def _merge(builtin: list[tuple[Path, list[Practice]]], user: list[tuple[Path, list[Practice]]]) -> Library:
+    practices: dict[str, Practice] = {}
+    where: dict[str, Path] = {}
+    for path, items in builtin:
+        for p in items:
+            if p.id in practices:
+                raise RoutineError(str(path), f"duplicate id (also in {where[p.id].name})", practice=p.id, field="id")
+            practices[p.id], where[p.id] = p, path
+    builtin_ids = set(practices)
+    user_where: dict[str, Path] = {}
+    for path, items in user:
+        for p in items:
+            if p.id in user_where:
+                raise RoutineError(str(path), f"duplicate id (also in {user_where[p.id]})", practice=p.id, field="id")
+            user_where[p.id] = path
+            if p.id in builtin_ids:
+                p = _with(p, overrides=True)
+            practices[p.id] = p
+    check_references(practices, {**where, **user_where})
+    return Library(practices)
+
+
+def check_references(practices: dict[str, Practice], where: dict[str, Path] | None = None) -> None:
+    """Every `gentler` names a practice that exists."""
+    for p in practices.values():
+        if p.gentler and p.gentler not in practices:
+            label = str(where[p.id]) if where and p.id in where else p.origin
+            raise RoutineError(label, unknown("practice", p.gentler, practices), practice=p.id, field="gentler")
+
+
+def _signature(files: list[Path]) -> list[list[Any]]:
+    sig = []
+    for path in files:
+        st = path.stat()
+        sig.append([str(path), st.st_size, st.st_mtime_ns])
+    return sig
+
+
+def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
+    """The built-in library plus the person's own files, from the cache when it is fresh."""
+    builtin_files = routine_files(builtin_dir())
+    user_files = routine_files(user_dir) if user_dir else []
+    try:
+        key = [CACHE_VERSION, _signature(builtin_files), _signature(user_files)]
+    except OSError:
+        key = None
+    if cache is not None and key is not None:
+        cached = _read_cache(cache, key)
+        if cached is not None:
+            return cached
+    builtin = [(path, parse_file(path, label=f"routines/{path.name}")) for path in builtin_files]
+    user = [(path, parse_file(path, origin=str(path))) for path in user_files]
+    library = _merge(builtin, user)
+    if cache is not None and key is not None:
+        _write_cache(cache, key, library)
+    return library
+
+
+def _read_cache(cache: Path, key: list[Any]) -> Library | None:
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data["key"] != json.loads(json.dumps(key)):
+            return None
+        return Library({d["id"]: practice_from_dict(d) for d in data["practices"]})
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, stale or damaged: rebuild it
+
+
+def _write_cache(cache: Path, key: list[Any], library: Library) -> None:
+    from .paths import atomic_write
+
+    data = {"key": key, "practices": [practice_to_dict(p) for p in library]}
+    try:
+        atomic_write(cache, json.dumps(data, separators=(",", ":")))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        pass
+
+
+def practice_to_dict(p: Practice) -> dict[str, Any]:
+    """The whole practice as plain data (routines show --json, the cache)."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "kind": p.kind,
+        "areas": list(p.areas),
+        "goals": list(p.goals),
+        "summary": p.summary,
+        "seconds": p.seconds,
+        "steps": [
+            {"text": s.text, "seconds": s.seconds, "side": s.side, "repeat": s.repeat} for s in p.steps
+        ],
+        "pacing": None
+        if p.pacing is None
+        else {
+            "inhale": p.pacing.inhale,
+            "top_up": p.pacing.top_up,
+            "hold_in": p.pacing.hold_in,
+            "exhale": p.pacing.exhale,
+            "hold_out": p.pacing.hold_out,
+            "cycles": p.pacing.cycles,
+        },
+        "intensity": p.intensity,
+        "position": p.position,
+        "equipment": list(p.equipment),
+        "avoid_if": list(p.avoid_if),
+        "care_if": list(p.care_if),
+        "gentler": p.gentler,
+        "cautions": list(p.cautions),
+        "evidence": None if p.evidence is None else {"note": p.evidence.note, "source": p.evidence.source},
+        "origin": p.origin,
+        "overrides": p.overrides,
+    }
+
+
+def practice_from_dict(d: dict[str, Any]) -> Practice:
+    return Practice(
+        id=d["id"],
+        name=d["name"],
+        kind=d["kind"],
+        areas=tuple(d["areas"]),
+        goals=tuple(d["goals"]),
+        summary=d["summary"],
+        steps=tuple(Step(**s) for s in d["steps"]),
+        pacing=Pacing(**d["pacing"]) if d["pacing"] else None,
+        intensity=d["intensity"],
+        position=d["position"],
+        equipment=tuple(d["equipment"]),
+        avoid_if=tuple(d["avoid_if"]),
+        care_if=tuple(d["care_if"]),
+        gentler=d["gentler"],
+        cautions=tuple(d["cautions"]),
+        evidence=Evidence(**d["evidence"]) if d["evidence"] else None,
+        origin=d["origin"],
+        overrides=d["overrides"],
+    )
+
+
+def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, int]]:
+    """Check routine files (and folders of them) as a set; (file, practices) for each.
+
+    Raises the first RoutineError. Ids must be unique across the files given;
+    `gentler` may name a practice in these files or in the built-in library.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(routine_files(path))
+        else:
+            files.append(path)
+    seen: dict[str, Path] = {}
+    parsed: list[tuple[Path, list[Practice]]] = []
+    for path in files:
+        items = parse_file(path, origin=str(path))
+        for p in items:
+            if p.id in seen:
+                raise RoutineError(str(path), f"duplicate id (also in {seen[p.id]})", practice=p.id, field="id")
+            seen[p.id] = path
+        parsed.append((path, items))
+    known: dict[str, Practice] = {}
+    for path in routine_files(builtin_dir()):
+        if path.resolve() not in {f.resolve() for f in files}:
+            for p in parse_file(path):
+                known[p.id] = p
+    for path, items in parsed:
+        for p in items:
+            known[p.id] = p
+    check_references(known, seen)
+    return [(path, len(items)) for path, items in parsed]

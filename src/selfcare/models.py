@@ -1,0 +1,279 @@
+"""The words selfcare speaks and the frozen records it passes around.
+
+Vocabularies (kinds, areas, goals, conditions, ...) are defined here once;
+the loader, the profile, the planner, the JSON Schema and the README all take
+them from this module. Nothing here does I/O, so importing it is cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS: dict[str, str] = {
+    "massage": "self-massage",
+    "stretch": "stretch",
+    "breathing": "breathing exercise",
+    "meditation": "short meditation",
+}
+
+AREAS: dict[str, str] = {
+    "neck": "neck",
+    "shoulders": "shoulders",
+    "upper-back": "upper back",
+    "lower-back": "lower back",
+    "chest": "chest",
+    "hips": "hips",
+    "legs": "legs",
+    "feet": "feet",
+    "hands": "hands and forearms",
+    "jaw": "jaw",
+    "head": "head and scalp",
+}
+
+GOALS: dict[str, str] = {
+    "pain-relief": "less pain",
+    "tension": "less tension",
+    "stress": "less stress",
+    "sleep": "better sleep",
+    "flexibility": "more flexibility",
+    "circulation": "circulation",
+    "focus": "focus",
+    "posture": "posture",
+}
+
+# id -> (short label, the plain question the health screen asks)
+CONDITIONS: dict[str, tuple[str, str]] = {
+    "pregnancy": ("pregnancy", "Are you pregnant?"),
+    "osteoporosis": (
+        "osteoporosis",
+        "Has a doctor told you that you have osteoporosis or low bone density?",
+    ),
+    "blood-clots": (
+        "blood clots",
+        "Do you have, or have you had, a blood clot (such as a DVT)?",
+    ),
+    "anticoagulants": (
+        "blood thinners or a bleeding disorder",
+        "Do you take blood thinners, or bruise or bleed easily?",
+    ),
+    "recent-injury": (
+        "a recent injury",
+        "Have you had an injury, sprain or fracture in the last few weeks?",
+    ),
+    "recent-surgery": ("recent surgery", "Have you had surgery in the last three months?"),
+    "varicose-veins": ("varicose veins", "Do you have varicose veins?"),
+    "neuropathy": (
+        "neuropathy",
+        "Do you have numbness or lost feeling in your feet or hands (for example from diabetes)?",
+    ),
+    "skin-condition": (
+        "a skin condition",
+        "Do you have wounds, burns, a rash or fragile skin where you would massage?",
+    ),
+    "vertigo": ("vertigo", "Do you get dizzy when you move or turn your head?"),
+    "heart-condition": ("a heart condition", "Do you have a heart condition?"),
+    "high-blood-pressure": (
+        "high blood pressure",
+        "Do you have high blood pressure?",
+    ),
+    "cancer": ("cancer", "Are you being treated for cancer, or have you been recently?"),
+    "fever": ("fever or infection", "Do you have a fever or an infection right now?"),
+    "respiratory-condition": (
+        "a breathing condition",
+        "Do you have asthma, COPD or another breathing condition?",
+    ),
+    "mental-health": (
+        "trauma, psychosis or severe anxiety",
+        "Have you lived with trauma, psychosis or severe anxiety?",
+    ),
+}
+
+INTENSITIES: tuple[str, ...] = ("gentle", "moderate", "firm")
+POSITIONS: tuple[str, ...] = ("sitting", "standing", "lying")
+SIDES: tuple[str, ...] = ("left", "right", "both")
+EQUIPMENT: dict[str, str] = {
+    "tennis-ball": "a tennis ball",
+    "lacrosse-ball": "a lacrosse ball (firmer)",
+    "frozen-bottle": "a frozen water bottle",
+    "towel": "a towel",
+    "wall": "a wall",
+    "chair": "a chair",
+    "cushion": "a cushion",
+    "strap": "a strap or belt",
+    "warm-pack": "a warm or cold pack",
+}
+PROFESSIONALS: dict[str, str] = {
+    "massage-therapist": "massage therapist",
+    "physiotherapist": "physiotherapist",
+    "osteopath": "osteopath",
+    "chiropractor": "chiropractor",
+    "acupuncturist": "acupuncturist",
+    "yoga-teacher": "yoga teacher",
+    "doctor": "doctor",
+    "other": "other professional",
+}
+SOURCES: tuple[str, ...] = ("plan", "manual", "guided", "import")
+
+# The profile a person has before they set one up.
+DEFAULT_AREAS: tuple[str, ...] = ("neck", "shoulders")
+DEFAULT_GOALS: tuple[str, ...] = ("tension", "stress")
+DEFAULT_MINUTES = 10
+DEFAULT_DAY_STARTS_AT = "04:00"
+
+
+@dataclass(frozen=True)
+class Step:
+    text: str
+    seconds: int
+    side: str | None = None  # None: no side; "both": left then right
+    repeat: int = 1
+
+    @property
+    def total_seconds(self) -> int:
+        return self.seconds * self.repeat * (2 if self.side == "both" else 1)
+
+
+@dataclass(frozen=True)
+class Pacing:
+    inhale: float
+    exhale: float
+    cycles: int
+    hold_in: float = 0
+    hold_out: float = 0
+    top_up: float = 0  # a second short inhale, as in cyclic sighing
+
+    @property
+    def cycle_seconds(self) -> float:
+        return self.inhale + self.top_up + self.hold_in + self.exhale + self.hold_out
+
+    @property
+    def total_seconds(self) -> int:
+        return round(self.cycle_seconds * self.cycles)
+
+    @property
+    def has_holds(self) -> bool:
+        return self.hold_in > 0 or self.hold_out > 0
+
+    def phases(self) -> list[tuple[str, float]]:
+        """One cycle as (phase, seconds), skipping phases of zero length."""
+        order = (
+            ("inhale", self.inhale),
+            ("top-up", self.top_up),
+            ("hold", self.hold_in),
+            ("exhale", self.exhale),
+            ("hold", self.hold_out),
+        )
+        return [(name, secs) for name, secs in order if secs > 0]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Practice:
+    id: str
+    name: str
+    kind: str
+    areas: tuple[str, ...]
+    goals: tuple[str, ...]
+    summary: str
+    steps: tuple[Step, ...] = ()
+    pacing: Pacing | None = None
+    intensity: str = "gentle"
+    position: str = "sitting"
+    equipment: tuple[str, ...] = ()
+    avoid_if: tuple[str, ...] = ()
+    care_if: tuple[str, ...] = ()
+    gentler: str | None = None
+    cautions: tuple[str, ...] = ()
+    evidence: Evidence | None = None
+    origin: str = "built-in"  # "built-in", or the user file it came from
+    overrides: bool = False  # a user practice that replaces a built-in one
+
+    @property
+    def seconds(self) -> int:
+        steps = sum(step.total_seconds for step in self.steps)
+        return steps + (self.pacing.total_seconds if self.pacing else 0)
+
+    def summary_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "areas": list(self.areas),
+            "goals": list(self.goals),
+            "seconds": self.seconds,
+            "avoid_if": list(self.avoid_if),
+        }
+
+
+@dataclass(frozen=True)
+class Profile:
+    areas: tuple[str, ...] = DEFAULT_AREAS
+    goals: tuple[str, ...] = DEFAULT_GOALS
+    minutes: int = DEFAULT_MINUTES
+    days_per_week: int = 7
+    conditions: tuple[str, ...] = ()
+    day_starts_at: str = DEFAULT_DAY_STARTS_AT
+    acknowledged: bool = False  # the first-run disclaimer was read
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "areas": list(self.areas),
+            "goals": list(self.goals),
+            "minutes": self.minutes,
+            "days_per_week": self.days_per_week,
+            "conditions": list(self.conditions),
+            "day_starts_at": self.day_starts_at,
+        }
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    practice: Practice
+    seconds: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.practice
+        return {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind,
+            "areas": list(p.areas),
+            "goals": list(p.goals),
+            "seconds": self.seconds,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    date: str
+    minutes: int
+    areas: tuple[str, ...]
+    goals: tuple[str, ...]
+    items: tuple[PlanItem, ...]
+    # practices left out for safety: condition id -> how many
+    left_out: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(item.seconds for item in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "minutes": self.minutes,
+            "total_seconds": self.total_seconds,
+            "areas": list(self.areas),
+            "goals": list(self.goals),
+            "items": [item.to_dict() for item in self.items],
+            "left_out": dict(self.left_out),
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,395 @@
+"""Today's routine: a pure function of a request, the library, a day and history.
+
+The planner
+- leaves out every practice whose `avoid_if` meets one of the person's
+  conditions, and uses the `gentler` variant of one whose `care_if` does;
+- lists what the request needs: each area (about four minutes an area), and
+  the goals (stress or sleep bring breathing or meditation, flexibility and
+  posture bring stretches, tension and pain bring massage with a stretch);
+- fills each need with the best-ranked practice that fits the time left,
+  keeping room for the needs still to come, then tops the session up until it
+  lasts 75-105% of the budget (breathing practices can be shortened or
+  lengthened by whole cycles to make it fit);
+- orders the session so it flows: arrive with the breath, massage, stretch,
+  close quietly.
+
+Ranks are weighted pseudo-random draws seeded by the date and the practice
+id, so a day always gets the same plan and consecutive days get a different
+mix; yesterday's picks are drawn with a quarter of their weight. History facts
+(what helped, what hurt, what has not been done for a while) change weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from .models import AREAS, CONDITIONS, GOALS, Pacing, Plan, PlanItem, Practice
+
+SECONDS_PER_AREA = 240
+MIN_BREATH_CYCLES = 3
+RELAX_GOALS = ("stress", "sleep", "focus")
+WORK_GOALS = ("tension", "pain-relief", "circulation")
+STRETCH_GOALS = ("flexibility", "posture")
+
+
+@dataclass(frozen=True)
+class Request:
+    minutes: int
+    areas: tuple[str, ...]
+    goals: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """What the log says, reduced to what the planner weighs."""
+
+    # practice id -> weight multiplier (helped > 1, rested 0, long unused > 1)
+    weights: dict[str, float] = field(default_factory=dict)
+    # practice id -> the reason to show when a weight applied
+    reasons: dict[str, str] = field(default_factory=dict)
+    # practice id -> progression factor for holds/cycles (1.0 = as written)
+    progression: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Need:
+    label: str  # what the reason says this item is for
+    kinds: tuple[str, ...]
+    area: str | None = None
+    goal: str | None = None
+    must: bool = True
+
+    def serves(self, p: Practice) -> bool:
+        if p.kind not in self.kinds:
+            return False
+        if self.area and self.area not in p.areas:
+            return False
+        if self.goal and self.goal not in p.goals:
+            return False
+        return True
+
+
+# --- ranking ----------------------------------------------------------------
+
+
+def _draw(day: date, practice_id: str) -> float:
+    digest = hashlib.blake2b(f"{day.isoformat()}|{practice_id}".encode(), digest_size=8).digest()
+    return (int.from_bytes(digest, "big") + 1) / (2**64 + 2)
+
+
+def _ranks(practices: Iterable[Practice], day: date, weights: dict[str, float]) -> dict[str, float]:
+    """Weighted random keys (u ** (1/w)); the higher, the sooner chosen."""
+    ranks = {}
+    for p in practices:
+        w = weights.get(p.id, 1.0)
+        ranks[p.id] = -1.0 if w <= 0 else _draw(day, p.id) ** (1.0 / w)
+    return ranks
+
+
+# --- safety -----------------------------------------------------------------
+
+
+def safe_pool(
+    library: Iterable[Practice], conditions: Iterable[str]
+) -> tuple[dict[str, Practice], dict[str, int], dict[str, str]]:
+    """(eligible practices, how many were left out per condition, swap reasons).
+
+    A practice whose `care_if` meets a condition is replaced by its `gentler`
+    variant when that variant is itself safe; otherwise it stays, and its
+    cautions are shown with it.
+    """
+    conds = set(conditions)
+    practices = {p.id: p for p in library}
+    left_out: dict[str, int] = {}
+    eligible: dict[str, Practice] = {}
+    for p in practices.values():
+        hit = [c for c in p.avoid_if if c in conds]
+        if hit:
+            for c in hit:
+                left_out[c] = left_out.get(c, 0) + 1
+        else:
+            eligible[p.id] = p
+    swaps: dict[str, str] = {}
+    for p in list(eligible.values()):
+        careful = [c for c in p.care_if if c in conds]
+        if careful and p.gentler and p.gentler in eligible and not set(eligible[p.gentler].care_if) & conds:
+            label = CONDITIONS[careful[0]][0]
+            swaps[p.gentler] = f"gentler than {p.name}, for {label}"
+            del eligible[p.id]
+            left_out[careful[0]] = left_out.get(careful[0], 0) + 1
+    return eligible, left_out, swaps
+
+
+# --- lengths ----------------------------------------------------------------
+
+
+def _scaled(p: Practice, cycles: int) -> Practice:
+    assert p.pacing is not None
+    return replace(p, pacing=replace(p.pacing, cycles=cycles))
+
+
+def _cycle_range(p: Practice) -> tuple[int, int]:
+    assert p.pacing is not None
+    written = p.pacing.cycles
+    return min(written, max(MIN_BREATH_CYCLES, math.ceil(written / 3))), written
+
+
+def _fit(p: Practice, room: int) -> Practice | None:
+    """p as written when it fits in `room` seconds; a breathing practice with
+    fewer cycles when that fits; else None."""
+    if p.seconds <= room:
+        return p
+    if p.pacing is None:
+        return None
+    lo, hi = _cycle_range(p)
+    fixed = p.seconds - p.pacing.total_seconds
+    cycles = int((room - fixed) // p.pacing.cycle_seconds)
+    while cycles >= lo:
+        candidate = _scaled(p, min(cycles, hi))
+        if candidate.seconds <= room:
+            return candidate
+        cycles -= 1
+    return None
+
+
+def _shortest(p: Practice) -> int:
+    if p.pacing is None:
+        return p.seconds
+    lo, _ = _cycle_range(p)
+    return _scaled(p, lo).seconds
+
+
+def progressed(p: Practice, factor: float, limits: dict[str, int] | None = None) -> Practice:
+    """Holds and breathing cycles grown by `factor`, within safe limits."""
+    if factor <= 1.0:
+        return p
+    if p.pacing is not None:
+        cap = (limits or {}).get(p.id, p.pacing.cycles)
+        cycles = min(cap, max(p.pacing.cycles, round(p.pacing.cycles * factor)))
+        return _scaled(p, cycles)
+    if p.kind == "stretch":
+        # Stretch holds grow towards 30 s, never past it (ACSM: 10-30 s).
+        steps = tuple(
+            replace(s, seconds=min(30, round(s.seconds * factor))) if 15 <= s.seconds < 30 else s
+            for s in p.steps
+        )
+        return replace(p, steps=steps)
+    return p
+
+
+# --- needs ------------------------------------------------------------------
+
+
+def _area_kinds(goals: tuple[str, ...]) -> tuple[str, ...]:
+    if any(g in WORK_GOALS for g in goals):
+        return ("massage", "stretch")
+    if any(g in STRETCH_GOALS for g in goals):
+        return ("stretch", "massage")
+    return ("massage", "stretch")
+
+
+def _needs(request: Request) -> list[_Need]:
+    kinds = _area_kinds(request.goals)
+    verb = "works on" if kinds[0] == "massage" else "stretches"
+    goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS) or "comfort"
+    needs = [
+        _Need(f"{verb} your {AREAS[a]}, for {goal_text}", kinds, area=a) for a in request.areas
+    ]
+    for g in request.goals:
+        if g in ("stress", "sleep"):
+            needs.append(_Need(f"for {GOALS[g]}", ("breathing", "meditation"), goal=g))
+        elif g == "focus":
+            needs.append(_Need("to clear your head, for focus", ("breathing", "meditation", "stretch"), goal=g, must=False))
+    if any(g in WORK_GOALS for g in request.goals):
+        needs.append(_Need("a stretch after the massage", ("stretch",), must=False))
+    for g in request.goals:
+        if g in STRETCH_GOALS:
+            needs.append(_Need(f"for {GOALS[g]}", ("stretch",), goal=g, must=False))
+        elif g == "circulation":
+            needs.append(_Need("gets things moving, for circulation", ("massage", "stretch"), goal=g, must=False))
+    return needs
+
+
+# --- the plan ---------------------------------------------------------------
+
+
+def plan(
+    library: Iterable[Practice],
+    request: Request,
+    day: date,
+    history: History | None = None,
+    *,
+    avoid_yesterday: bool = True,
+) -> Plan:
+    history = history or History()
+    pool, left_out, swaps = safe_pool(library, request.conditions)
+    weights = dict(history.weights)
+    if avoid_yesterday:
+        for pid in _picked_ids(pool.values(), request, day - timedelta(days=1), history):
+            weights[pid] = weights.get(pid, 1.0) * 0.25
+    ranks = _ranks(pool.values(), day, weights)
+    pool = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
+    chosen, notes = _choose(pool, ranks, request)
+    items = []
+    for p, why in _order(chosen, request):
+        reason = swaps.get(p.id) or history.reasons.get(p.id) or why
+        items.append(PlanItem(practice=p, seconds=p.seconds, reason=reason))
+    return Plan(
+        date=day.isoformat(),
+        minutes=request.minutes,
+        areas=request.areas,
+        goals=request.goals,
+        items=tuple(items),
+        left_out=left_out,
+        notes=tuple(notes),
+    )
+
+
+def _picked_ids(pool: Iterable[Practice], request: Request, day: date, history: History) -> set[str]:
+    pool_d = {p.id: p for p in pool}
+    ranks = _ranks(pool_d.values(), day, history.weights)
+    chosen, _ = _choose(pool_d, ranks, request)
+    return {p.id for p, _ in chosen}
+
+
+def _choose(pool: dict[str, Practice], ranks: dict[str, float], request: Request) -> tuple[list[tuple[Practice, str]], list[str]]:
+    budget = request.minutes * 60
+    hi = math.floor(budget * 1.05)
+    lo = math.ceil(budget * 0.75) if request.minutes >= 5 else 1
+    ordered = sorted((p for p in pool.values() if ranks[p.id] >= 0), key=lambda p: -ranks[p.id])
+    needs = _needs(request)
+    chosen: list[tuple[Practice, str]] = []
+    used: set[str] = set()
+    notes: list[str] = []
+
+    def total() -> int:
+        return sum(p.seconds for p, _ in chosen)
+
+    def candidates(need: _Need) -> list[Practice]:
+        picks = [p for p in ordered if p.id not in used and need.serves(p)]
+        # the preferred kind first, keeping rank order within each kind
+        return sorted(picks, key=lambda p: need.kinds.index(p.kind))
+
+    def serves_goal(p: Practice) -> bool:
+        return any(g in p.goals for g in request.goals)
+
+    min_need = {}
+    for i, need in enumerate(needs):
+        options = candidates(need)
+        min_need[i] = min((_shortest(p) for p in options), default=None)
+
+    for i, need in enumerate(needs):
+        if any(need.serves(p) for p, _ in chosen):
+            continue
+        reserve = sum(min_need[j] or 0 for j in range(i + 1, len(needs)) if needs[j].must)
+        room = hi - total() - reserve
+        remaining = sum(1 for j in range(i, len(needs)) if needs[j].must) or 1
+        share = max(60, (budget - total()) / remaining)
+        options = candidates(need)
+        # Rank decides among practices of a sensible length for the time left;
+        # a practice that serves one of the goals too is preferred.
+        fitting = [p for p in options if _shortest(p) <= room]
+        pick = None
+        for prefer_goal in (True, False):
+            for p in fitting:
+                if prefer_goal and not serves_goal(p):
+                    continue
+                if _shortest(p) <= share * 1.3:
+                    pick = _fit(p, min(room, max(_shortest(p), int(share * 1.3))))
+                    if pick:
+                        break
+            if pick:
+                break
+        if pick is None and fitting:
+            pick = _fit(min(fitting, key=_shortest), room)
+        if pick is None:
+            if need.must and options:
+                notes.append(f"not enough time today for: {need.label.split(', for')[0]}")
+            continue
+        chosen.append((pick, need.label))
+        used.add(pick.id)
+
+    # Top up with practices that serve the request, then with anything calm.
+    def top_up(predicate: object) -> None:
+        for p in ordered:
+            if total() >= budget * 0.9:
+                return
+            if p.id in used or not predicate(p):  # type: ignore[operator]
+                continue
+            fitted = _fit(p, hi - total())
+            if fitted is not None:
+                chosen.append((fitted, _extra_reason(fitted, request)))
+                used.add(p.id)
+
+    top_up(lambda p: any(a in p.areas for a in request.areas) and p.kind in ("massage", "stretch"))
+    top_up(lambda p: serves_goal(p))
+    if total() < lo:
+        top_up(lambda p: p.kind in ("breathing", "meditation", "stretch"))
+    if total() < lo:
+        _stretch_breathing(chosen, lo, hi)
+    return chosen, notes
+
+
+def _stretch_breathing(chosen: list[tuple[Practice, str]], lo: int, hi: int) -> None:
+    """Add cycles to a shortened breathing practice until the session fits."""
+    for i, (p, why) in enumerate(chosen):
+        if p.pacing is None:
+            continue
+        total = sum(q.seconds for q, _ in chosen)
+        while total < lo and p.pacing.cycles < 100:
+            longer = replace(p, pacing=replace(p.pacing, cycles=p.pacing.cycles + 1))
+            if total - p.seconds + longer.seconds > hi:
+                break
+            total += longer.seconds - p.seconds
+            p = longer
+        chosen[i] = (p, why)
+
+
+def _extra_reason(p: Practice, request: Request) -> str:
+    areas = [AREAS[a] for a in p.areas if a in request.areas]
+    if areas and p.kind == "massage":
+        return f"more time for your {areas[0]}"
+    if areas:
+        return f"stretches your {areas[0]} too"
+    goals = [GOALS[g] for g in p.goals if g in request.goals]
+    if goals:
+        return f"adds to {goals[0]}"
+    return "rounds off the session"
+
+
+_PHASE = {"massage": 1, "stretch": 2, "meditation": 3, "breathing": 3}
+
+
+def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[Practice, str]]:
+    """Arrive with the breath, massage, stretch, close quietly."""
+    if not chosen:
+        return []
+    area_pos = {a: i for i, a in enumerate(request.areas)}
+
+    def area_key(p: Practice) -> int:
+        return min((area_pos[a] for a in p.areas if a in area_pos), default=len(area_pos))
+
+    breaths = [c for c in chosen if c[0].kind == "breathing"]
+    opener = None
+    closes_with_breath = "sleep" in request.goals and not any(c[0].kind == "meditation" for c in chosen)
+    if breaths and len(chosen) > 1 and not (closes_with_breath and len(breaths) == 1):
+        opener = min(breaths, key=lambda c: c[0].seconds)
+    rest = [c for c in chosen if c is not opener]
+    rest.sort(key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if _PHASE[c[0].kind] < 3 else 0, c[0].kind == "breathing"))
+    if opener is None:
+        return rest
+    return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1])] + rest
+
+
+def summary_of_left_out(left_out: dict[str, int]) -> str:
+    if not left_out:
+        return ""
+    total = sum(left_out.values())
+    why = ", ".join(CONDITIONS[c][0] for c in left_out)
+    noun = "practice" if total == 1 else "practices"
+    return f"{total} {noun} left out or swapped for safety ({why})."
