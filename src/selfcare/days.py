@@ -25,7 +25,9 @@ def now() -> datetime:
         try:
             moment = datetime.fromisoformat(fixed)
         except ValueError:
-            raise SelfcareError(f"SELFCARE_NOW must be an ISO moment like 2026-03-29T08:00+01:00, not '{fixed}'") from None
+            raise SelfcareError(
+                f"SELFCARE_NOW must be an ISO moment like 2026-03-29T08:00+01:00, not '{fixed}'"
+            ) from None
         return moment if moment.tzinfo else moment.astimezone()
     return datetime.now().astimezone()
 

@@ -17,6 +17,7 @@ rebuilt as soon as one of them changes (or the cache cannot be read).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -155,7 +156,7 @@ def parse_text(text: str, label: str) -> list[Practice]:
         practices.append(_practice(node, ctx))
     ctx.practice = None
     seen: dict[str, int] = {}
-    for node, practice in zip(items, practices):
+    for node, practice in zip(items, practices, strict=False):
         if practice.id in seen:
             ctx.practice = practice.id
             raise ctx.fail(node, f"duplicate id (first used on line {seen[practice.id]})", "id")
@@ -505,10 +506,9 @@ def _write_cache(cache: Path, key: list[Any], library: Library) -> None:
     from .paths import atomic_write
 
     data = {"key": key, "practices": [practice_to_dict(p) for p in library]}
-    try:
+    # A cache that cannot be written only makes the next run slower.
+    with contextlib.suppress(Exception):
         atomic_write(cache, json.dumps(data, separators=(",", ":")))
-    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
-        pass
 
 
 def practice_to_dict(p: Practice) -> dict[str, Any]:
@@ -521,9 +521,7 @@ def practice_to_dict(p: Practice) -> dict[str, Any]:
         "goals": list(p.goals),
         "summary": p.summary,
         "seconds": p.seconds,
-        "steps": [
-            {"text": s.text, "seconds": s.seconds, "side": s.side, "repeat": s.repeat} for s in p.steps
-        ],
+        "steps": [{"text": s.text, "seconds": s.seconds, "side": s.side, "repeat": s.repeat} for s in p.steps],
         "pacing": None
         if p.pacing is None
         else {
@@ -596,7 +594,7 @@ def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, int]]:
         if path.resolve() not in {f.resolve() for f in files}:
             for p in parse_file(path):
                 known[p.id] = p
-    for path, items in parsed:
+    for _, items in parsed:
         for p in items:
             known[p.id] = p
     check_references(known, seen)

@@ -277,3 +277,50 @@ class Plan:
             "left_out": dict(self.left_out),
             "notes": list(self.notes),
         }
+
+
+@dataclass(frozen=True)
+class Session:
+    """One logged session. `day` is the day it counts for; `logged_at` the moment, with its offset."""
+
+    id: str
+    day: str
+    logged_at: str
+    practices: tuple[str, ...]
+    seconds: int
+    practice_seconds: tuple[int, ...] = ()
+    pain_before: int | None = None
+    pain_after: int | None = None
+    stress_before: int | None = None
+    stress_after: int | None = None
+    note: str | None = None
+    pro: str | None = None
+    source: str = "manual"
+    too_intense: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.day,
+            "logged_at": self.logged_at,
+            "practices": list(self.practices),
+            "practice_seconds": list(self.practice_seconds),
+            "seconds": self.seconds,
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "stress_before": self.stress_before,
+            "stress_after": self.stress_after,
+            "note": self.note,
+            "pro": self.pro,
+            "source": self.source,
+            "too_intense": list(self.too_intense),
+        }
+
+
+@dataclass(frozen=True)
+class RestDay:
+    day: str
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.day, "reason": self.reason}

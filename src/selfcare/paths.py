@@ -8,6 +8,7 @@ DIR/cache). Everything created here is private: folders 0700, files 0600.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -113,8 +114,6 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
         os.unlink(tmp)
         raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None

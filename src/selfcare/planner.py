@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from .models import AREAS, CONDITIONS, GOALS, Pacing, Plan, PlanItem, Practice
+from .models import AREAS, CONDITIONS, GOALS, Plan, PlanItem, Practice, Profile
 
 SECONDS_PER_AREA = 240
 MIN_BREATH_CYCLES = 3
@@ -42,6 +42,10 @@ class Request:
     areas: tuple[str, ...]
     goals: tuple[str, ...]
     conditions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, profile: Profile) -> Request:
+        return cls(profile.minutes, profile.areas, profile.goals, profile.conditions)
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,7 @@ class _Need:
             return False
         if self.area and self.area not in p.areas:
             return False
-        if self.goal and self.goal not in p.goals:
-            return False
-        return True
+        return not (self.goal and self.goal not in p.goals)
 
 
 # --- ranking ----------------------------------------------------------------
@@ -175,8 +177,7 @@ def progressed(p: Practice, factor: float, limits: dict[str, int] | None = None)
     if p.kind == "stretch":
         # Stretch holds grow towards 30 s, never past it (ACSM: 10-30 s).
         steps = tuple(
-            replace(s, seconds=min(30, round(s.seconds * factor))) if 15 <= s.seconds < 30 else s
-            for s in p.steps
+            replace(s, seconds=min(30, round(s.seconds * factor))) if 15 <= s.seconds < 30 else s for s in p.steps
         )
         return replace(p, steps=steps)
     return p
@@ -197,14 +198,14 @@ def _needs(request: Request) -> list[_Need]:
     kinds = _area_kinds(request.goals)
     verb = "works on" if kinds[0] == "massage" else "stretches"
     goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS) or "comfort"
-    needs = [
-        _Need(f"{verb} your {AREAS[a]}, for {goal_text}", kinds, area=a) for a in request.areas
-    ]
+    needs = [_Need(f"{verb} your {AREAS[a]}, for {goal_text}", kinds, area=a) for a in request.areas]
     for g in request.goals:
         if g in ("stress", "sleep"):
             needs.append(_Need(f"for {GOALS[g]}", ("breathing", "meditation"), goal=g))
         elif g == "focus":
-            needs.append(_Need("to clear your head, for focus", ("breathing", "meditation", "stretch"), goal=g, must=False))
+            needs.append(
+                _Need("to clear your head, for focus", ("breathing", "meditation", "stretch"), goal=g, must=False)
+            )
     if any(g in WORK_GOALS for g in request.goals):
         needs.append(_Need("a stretch after the massage", ("stretch",), must=False))
     for g in request.goals:
@@ -257,7 +258,9 @@ def _picked_ids(pool: Iterable[Practice], request: Request, day: date, history: 
     return {p.id for p, _ in chosen}
 
 
-def _choose(pool: dict[str, Practice], ranks: dict[str, float], request: Request) -> tuple[list[tuple[Practice, str]], list[str]]:
+def _choose(
+    pool: dict[str, Practice], ranks: dict[str, float], request: Request
+) -> tuple[list[tuple[Practice, str]], list[str]]:
     budget = request.minutes * 60
     hi = math.floor(budget * 1.05)
     lo = math.ceil(budget * 0.75) if request.minutes >= 5 else 1
@@ -380,7 +383,9 @@ def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[P
     if breaths and len(chosen) > 1 and not (closes_with_breath and len(breaths) == 1):
         opener = min(breaths, key=lambda c: c[0].seconds)
     rest = [c for c in chosen if c is not opener]
-    rest.sort(key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if _PHASE[c[0].kind] < 3 else 0, c[0].kind == "breathing"))
+    rest.sort(
+        key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if _PHASE[c[0].kind] < 3 else 0, c[0].kind == "breathing")
+    )
     if opener is None:
         return rest
     return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1])] + rest

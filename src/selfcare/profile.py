@@ -22,7 +22,9 @@ MINUTES_RANGE = (1, 120)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def parse_words(value: str, vocab: dict[str, Any] | tuple[str, ...], what: str, *, allow_empty: bool) -> tuple[str, ...]:
+def parse_words(
+    value: str, vocab: dict[str, Any] | tuple[str, ...], what: str, *, allow_empty: bool
+) -> tuple[str, ...]:
     """'neck, shoulders' -> ('neck', 'shoulders'), each checked against vocab."""
     text = value.strip().lower()
     if text in ("", "none", "-"):
@@ -116,7 +118,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Profile:
             raise SelfcareError(f"{path}: {unknown('key', str(key), KEYS)}")
         if key == "day_starts_at" and isinstance(value, int) and not isinstance(value, bool):
             # YAML 1.1 reads an unquoted 04:00 as the sexagesimal number 240.
-            value = "%02d:%02d" % divmod(value, 60) if 0 <= value < 24 * 60 else str(value)
+            value = "{:02d}:{:02d}".format(*divmod(value, 60)) if 0 <= value < 24 * 60 else str(value)
         if isinstance(value, list):
             text = ",".join(str(v) for v in value)
         elif value is None:
@@ -124,7 +126,9 @@ def from_dict(data: dict[str, Any], path: Path) -> Profile:
         elif isinstance(value, (str, int)) and not isinstance(value, bool):
             text = str(value)
         else:
-            raise SelfcareError(f"{path}: '{key}' has a value of the wrong type; fix it or run 'selfcare profile set {key} ...'")
+            raise SelfcareError(
+                f"{path}: '{key}' has a value of the wrong type; fix it or run 'selfcare profile set {key} ...'"
+            )
         try:
             profile = replace(profile, **{key: parse_value(key, text)})
         except SelfcareError as exc:

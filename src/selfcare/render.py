@@ -120,7 +120,9 @@ def practice_detail(p: Practice, library: Library | None = None) -> None:
         extra = f"; gentler: {p.gentler}" if p.gentler else ""
         out.print(_text("Take care with: " + ", ".join(p.care_if) + extra, "yellow"))
     out.print(_text(p.summary))
-    facts = f"{p.kind} · {', '.join(p.areas)} · {', '.join(p.goals)} · {p.intensity} · {p.position} · {duration(p.seconds)}"
+    facts = (
+        f"{p.kind} · {', '.join(p.areas)} · {', '.join(p.goals)} · {p.intensity} · {p.position} · {duration(p.seconds)}"
+    )
     out.print(_text(facts, "dim"))
     if p.equipment:
         out.print(_text("You need: " + ", ".join(p.equipment), "dim"))
@@ -156,3 +158,202 @@ def profile_view(profile: Profile, path: str, saved: bool) -> None:
     out.print(table)
     note = f"saved in {path}" if saved else "not set up yet: these are the defaults; run 'selfcare profile setup'"
     out.print(_text(note, "dim"))
+
+
+# --- the log ----------------------------------------------------------------
+
+MARKS = {"done": ("■", "green"), "rest": ("~", "blue"), "missed": ("·", "dim"), "today": ("□", "yellow")}
+
+
+def _day_words(day: str) -> str:
+    from datetime import date
+
+    return f"{date.fromisoformat(day):%a %-d %b %Y}"
+
+
+def _streak_line(streak: Any) -> str:
+    days = "day" if streak.current == 1 else "days"
+    return f"streak {streak.current} {days} (longest {streak.longest})"
+
+
+def logged(result: Any) -> None:
+    s = result.session
+    out = console()
+    if s.practices:
+        what = ", ".join(result.names[:3]) + (f" and {len(result.names) - 3} more" if len(result.names) > 3 else "")
+    else:
+        what = f"a session with a {s.pro.replace('-', ' ')}" if s.pro else "a session"
+    text = _text(f"Logged {what} — {duration(s.seconds)} for {_day_words(s.day)}. ")
+    text.append(_streak_line(result.streak), style="bold green")
+    out.print(text)
+    for _rule, _area, message in result.flags:
+        out.print(_text(f"! {message}", "bold yellow"))
+
+
+def history(sessions: list[Any], library: Library) -> None:
+    from rich.table import Table
+
+    out = console()
+    if not sessions:
+        out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for name in ("id", "date", "time", "practices", "pain", "stress", "note"):
+        table.add_column(name, overflow="fold")
+    for s in sessions:
+        names = [library.practices[p].name if p in library.practices else p for p in s.practices]
+        if s.pro:
+            names.insert(0, f"[{s.pro}]")
+        pain = "" if s.pain_before is None and s.pain_after is None else f"{_dash(s.pain_before)}→{_dash(s.pain_after)}"
+        stress = (
+            ""
+            if s.stress_before is None and s.stress_after is None
+            else f"{_dash(s.stress_before)}→{_dash(s.stress_after)}"
+        )
+        table.add_row(s.id[:8], s.day, duration(s.seconds), _text(", ".join(names)), pain, stress, _text(s.note or ""))
+    out.print(table)
+
+
+def _dash(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def removed(session: Any) -> None:
+    count = len(session.practices)
+    what = f"{count} practice{'s' if count != 1 else ''}"
+    console().print(
+        _text(
+            f"Removed the session of {_day_words(session.day)} ({what}, {duration(session.seconds)}, id {session.id[:8]})."
+        )
+    )
+
+
+def rested(outcome: Any) -> None:
+    out = console()
+    why = f" ({outcome.reason})" if outcome.reason else ""
+    verb = "Marked" if outcome.new else "Updated"
+    out.print(_text(f"{verb} {_day_words(outcome.day)} as a rest day{why}: it neither breaks nor extends your streak."))
+    if outcome.had_session:
+        out.print(_text("You logged a session that day, so it still counts as done.", "dim"))
+
+
+def streak_view(streak: Any) -> None:
+    from rich.text import Text
+
+    out = console()
+    line = Text()
+    line.append(f"{streak.current}", style="bold green")
+    line.append(f" day{'s' if streak.current != 1 else ''} in a row", style="bold")
+    line.append(f"   longest {streak.longest}   total {streak.total_days} days")
+    out.print(line)
+    week = Text(f"this week {streak.week_days_done}/{streak.week_target}")
+    done = min(streak.week_days_done, streak.week_target)
+    week.append("  " + "●" * done + "○" * max(0, streak.week_target - done), style="green")
+    week.append(f"   weeks on target in a row: {streak.week_streak}")
+    out.print(week)
+    marks = Text()
+    for _day, mark in streak.last_days:
+        symbol, style = MARKS[mark]
+        marks.append(symbol + " ", style=style)
+    marks.append("  last 14 days (■ done  ~ rest  · missed  □ today)", style="dim")
+    out.print(marks)
+    if not streak.done_today:
+        out.print(_text("Nothing logged today yet: the streak holds until the day ends.", "dim"))
+
+
+# --- the report -------------------------------------------------------------
+
+_SHADES = ("grey23", "dark_green", "green4", "green3", "bright_green")
+
+
+def _shade(minutes: float, top: float) -> str:
+    if minutes <= 0:
+        return _SHADES[0]
+    step = min(4, 1 + int(3 * minutes / top)) if top > 0 else 1
+    return _SHADES[step]
+
+
+def _bar(value: float, top: float, width: int = 20) -> str:
+    filled = 0 if top <= 0 else round(width * value / top)
+    return "█" * filled + "·" * (width - filled)
+
+
+def report_view(data: dict[str, Any]) -> None:
+    from datetime import date
+
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    out.print(Text(f"{_day_words(data['since'])} – {_day_words(data['as_of'])}  ({data['days']} days)", style="bold"))
+    # The calendar: one row a week, Monday first.
+    top = max((c["minutes"] for c in data["calendar"]), default=0)
+    first = date.fromisoformat(data["calendar"][0]["date"])
+    grid = Text("        Mo Tu We Th Fr Sa Su\n", style="dim")
+    cells = ["   "] * first.weekday() + [None] * 0
+    rows: list[Text] = []
+    line = Text(f"{first:%d %b} ", style="dim")
+    line.append("   " * first.weekday())
+    for cell in data["calendar"]:
+        d = date.fromisoformat(cell["date"])
+        if d.weekday() == 0 and line.plain.strip() and d != first:
+            rows.append(line)
+            line = Text(f"{d:%d %b} ", style="dim")
+        if cell["rest"]:
+            line.append(" ~ ", style="blue")
+        else:
+            line.append(" ■ ", style=_shade(cell["minutes"], top))
+    rows.append(line)
+    del cells
+    for row in rows:
+        grid.append_text(row)
+        grid.append("\n")
+    out.print(grid, end="")
+    out.print(
+        Text("        less ", style="dim")
+        + Text("■", _SHADES[0])
+        + Text("■", _SHADES[1])
+        + Text("■", _SHADES[2])
+        + Text("■", _SHADES[3])
+        + Text("■", _SHADES[4])
+        + Text(" more   ~ rest", style="dim")
+    )
+    out.print()
+    summary = Table(box=None, show_header=False, pad_edge=False)
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row("active days", f"{data['active_days']} of {data['days']}  ({data['consistency']:.0%} consistency)")
+    summary.add_row("minutes", f"{data['minutes']:g} in {data['sessions']} sessions")
+    strength = data["habit_strength"]
+    summary.add_row("habit strength", Text(f"{_bar(strength, 1.0)} {strength:.0%}", style="green"))
+    out.print(summary)
+    for key, title in (("by_area", "by area"), ("by_kind", "by kind")):
+        values = data[key]
+        if not values:
+            continue
+        out.print(Text(f"\n{title} (minutes)", style="bold"))
+        most = max(values.values())
+        for name, minutes in values.items():
+            out.print(Text(f"  {name:<11} ") + Text(_bar(minutes, most), style="cyan") + Text(f" {minutes:g}"))
+    for key in ("pain", "stress"):
+        r = data[key]
+        if r["sessions"]:
+            change = r["avg_change"]
+            style = "green" if change < 0 else "yellow" if change > 0 else ""
+            line = Text(f"\n{key:<7} before {r['avg_before']:.1f} → after {r['avg_after']:.1f}  ", style="bold")
+            line.append(f"({change:+.1f} on average over {r['sessions']} rated sessions)", style=style)
+            out.print(line)
+    if data["helped_most"]:
+        out.print(Text("\npain fell most after", style="bold"))
+        for h in data["helped_most"]:
+            out.print(_text(f"  {h['name']}  {h['avg_change']:+.1f} ({h['sessions']} sessions)"))
+    if data.get("pro_sessions"):
+        out.print(Text("\nwith a professional", style="bold"))
+        for s in data["pro_sessions"]:
+            out.print(
+                _text(
+                    f"  {s['date']}  {s['pro']}  {s['minutes']:g} min" + (f"  — {s['note']}" if s.get("note") else "")
+                )
+            )
+    if not data["sessions"]:
+        out.print(_text("\nNothing logged in this window yet.", "dim"))

@@ -12,6 +12,7 @@ from ..models import Profile
 if TYPE_CHECKING:
     from ..library import Library
     from ..planner import Request
+    from ..store import Store
 
 
 def load_profile() -> tuple[Profile, bool]:
@@ -32,9 +33,7 @@ def today(profile: Profile) -> date:
     return day_of(now(), profile.day_starts_at)
 
 
-def plan_request(
-    profile: Profile, minutes: int | None, areas: list[str] | None, goals: list[str] | None
-) -> Request:
+def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None, goals: list[str] | None) -> Request:
     """The profile, with any --minutes/--area/--goal given on the command line."""
     from .. import models
     from ..planner import Request
@@ -57,3 +56,16 @@ def plan_request(
         goals=words(goals, models.GOALS, "goal", profile.goals),
         conditions=profile.conditions,
     )
+
+
+def open_log() -> Store:
+    from ..store import open_store
+
+    return open_store(paths.db_file())
+
+
+def as_of_day(profile: Profile, as_of: str | None) -> date:
+    from ..days import parse_day
+
+    base = today(profile)
+    return parse_day(as_of, base, "--as-of") if as_of else base

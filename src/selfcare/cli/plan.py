@@ -7,7 +7,8 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import load_library, load_profile, plan_request, today as current_day
+from .common import load_library, load_profile, open_log, plan_request
+from .common import today as current_day
 
 MINUTES = typer.Option(None, "--minutes", "-m", help="How many minutes you have (default: your profile's).")
 AREAS = typer.Option(None, "--area", "-a", help="A body area to work on; repeat for more (neck, shoulders, feet...).")
@@ -42,3 +43,99 @@ def today(
     hint = None if saved else "No profile yet: these are the defaults. Run 'selfcare profile setup' to make it yours."
     heading = f"{day:%A %-d %B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
     render.plan_table(plan, heading=heading, profile_hint=hint, left_out=planner.summary_of_left_out(plan.left_out))
+
+
+def _rating(question: str) -> int | None:
+    from rich.prompt import Prompt
+
+    from ..render import console
+
+    while True:
+        answer = Prompt.ask(
+            f"{question} [dim](0-10, Enter to skip)[/]", default="", show_default=False, console=console()
+        )
+        answer = answer.strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 0 <= int(answer) <= 10:
+            return int(answer)
+        console().print("[yellow]a whole number from 0 (none) to 10 (worst imaginable), or Enter to skip[/]")
+
+
+@app.command()
+def start(
+    minutes: Optional[int] = MINUTES,
+    area: Optional[list[str]] = AREAS,
+    goal: Optional[list[str]] = GOALS,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No bell at step changes."),
+) -> None:
+    """Be guided through today's routine: steps, countdowns, a breathing pacer.
+
+    Keys: space pauses, n skips to the next step, s skips the practice, q stops.
+    Pain and stress are asked before and after, and the session is logged.
+
+    Example: selfcare start --minutes 5
+    """
+    import sys
+    import time
+
+    from .. import logbook, planner, render
+    from ..errors import SelfcareError
+    from ..guide import Guide
+    from .screen import TerminalKeys, play
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise SelfcareError(
+            "'selfcare start' guides you in a terminal, and this is not one; "
+            "see the routine with 'selfcare today' and record it with 'selfcare log'"
+        )
+    profile, _ = load_profile()
+    request = plan_request(profile, minutes, area, goal)
+    library = load_library()
+    plan = planner.plan(library, request, current_day(profile))
+    out = render.console()
+    if not plan.items:
+        raise SelfcareError("no practice fits this request; try more minutes or another area")
+    out.print(
+        f"[bold]{len(plan.items)} practices, {render.duration(plan.total_seconds)}[/]: "
+        + ", ".join(render.clean(i.practice.name) for i in plan.items),
+        highlight=False,
+        markup=True,
+    )
+    left_out = planner.summary_of_left_out(plan.left_out)
+    if left_out:
+        out.print(render._text(left_out, "yellow"))
+    pain_before = _rating("Pain or tension now?")
+    stress_before = _rating("Stress now?")
+    guide = Guide([item.practice for item in plan.items], start=time.monotonic())
+    play(guide, TerminalKeys(), quiet=quiet)
+    record = guide.record()
+    if not record:
+        out.print("Nothing done, so nothing logged. Come back when you are ready.")
+        return
+    if guide.state == "stopped":
+        from rich.prompt import Confirm
+
+        if not Confirm.ask(f"Log what you did ({render.duration(guide.total_spent())})?", default=True, console=out):
+            out.print("Not logged.")
+            return
+    else:
+        out.print("[bold green]Well done.[/] Take a moment before you get up.", highlight=False)
+    pain_after = _rating("Pain or tension now?")
+    stress_after = _rating("Stress now?")
+    from rich.prompt import Prompt
+
+    note = Prompt.ask("A note? [dim](Enter to skip)[/]", default="", show_default=False, console=out).strip() or None
+    entry = logbook.Entry(
+        practice_ids=tuple(pid for pid, _ in record),
+        practice_seconds=tuple(secs for _, secs in record),
+        pain_before=pain_before,
+        pain_after=pain_after,
+        stress_before=stress_before,
+        stress_after=stress_after,
+        note=note,
+        source="guided",
+    )
+    with open_log() as store:
+        result = logbook.record(store, library, profile, entry)
+    render.logged(result)

@@ -29,7 +29,9 @@ def show(json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None
 @profile_app.command("set")
 def set_(
     key: str = typer.Argument(..., help="areas, goals, minutes, days_per_week, conditions or day_starts_at."),
-    value: str = typer.Argument(..., help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."),
+    value: str = typer.Argument(
+        ..., help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."
+    ),
 ) -> None:
     """Change one setting of your profile.
 
@@ -52,7 +54,9 @@ def setup(
     minutes: Optional[int] = typer.Option(None, help="Minutes a day."),
     days_per_week: Optional[int] = typer.Option(None, "--days-per-week", help="Days a week you aim for (1-7)."),
     conditions: Optional[str] = typer.Option(None, help="Health conditions, comma-separated, or 'none'."),
-    day_starts_at: Optional[str] = typer.Option(None, "--day-starts-at", help="When your day starts (HH:MM, default 04:00)."),
+    day_starts_at: Optional[str] = typer.Option(
+        None, "--day-starts-at", help="When your day starts (HH:MM, default 04:00)."
+    ),
 ) -> None:
     """Set up your profile, asking for what the options do not give.
 

@@ -25,7 +25,11 @@ def list_(
     from .. import models, render
     from ..errors import SelfcareError, unknown
 
-    for value, vocab, what in ((area, models.AREAS, "area"), (kind, models.KINDS, "kind"), (goal, models.GOALS, "goal")):
+    for value, vocab, what in (
+        (area, models.AREAS, "area"),
+        (kind, models.KINDS, "kind"),
+        (goal, models.GOALS, "goal"),
+    ):
         if value is not None and value not in vocab:
             raise SelfcareError(unknown(what, value, vocab))
     practices = [

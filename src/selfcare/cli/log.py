@@ -1,0 +1,137 @@
+"""`selfcare log`, `history` (and `history delete`), `undo`, `rest`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .app import app
+from .common import load_library, load_profile, open_log
+
+RATING = {"min": 0, "max": 10}
+history_app = typer.Typer(help="Logged sessions, newest first; 'history delete ID' removes one.")
+app.add_typer(history_app, name="history")
+
+
+@app.command()
+def log(
+    practice_ids: Optional[list[str]] = typer.Argument(
+        None, metavar="[PRACTICE_ID]...", help="What you did; none = today's routine."
+    ),
+    date: Optional[str] = typer.Option(
+        None, "--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'."
+    ),
+    minutes: Optional[int] = typer.Option(
+        None, "--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."
+    ),
+    pain_before: Optional[int] = typer.Option(None, "--pain-before", **RATING, help="Pain or tension before, 0-10."),
+    pain_after: Optional[int] = typer.Option(None, "--pain-after", **RATING, help="Pain or tension after, 0-10."),
+    stress_before: Optional[int] = typer.Option(None, "--stress-before", **RATING, help="Stress before, 0-10."),
+    stress_after: Optional[int] = typer.Option(None, "--stress-after", **RATING, help="Stress after, 0-10."),
+    note: Optional[str] = typer.Option(None, "--note", help="A note to keep with the session."),
+    pro: Optional[str] = typer.Option(
+        None, "--pro", help="A session with a professional: massage-therapist, physiotherapist, osteopath..."
+    ),
+    too_intense: Optional[list[str]] = typer.Option(
+        None, "--too-intense", metavar="ID", help="A practice that felt too intense; it is rested for a while."
+    ),
+    json: bool = typer.Option(False, "--json", help="Print the stored session as JSON."),
+) -> None:
+    """Record a session done away from the keyboard (or today's routine).
+
+    Example: selfcare log neck-trap-knead stretch-neck-side --pain-before 5 --pain-after 3
+    """
+    from .. import logbook, render
+
+    profile, _ = load_profile()
+    entry = logbook.Entry(
+        practice_ids=tuple(practice_ids or ()),
+        when=date,
+        minutes=minutes,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        stress_before=stress_before,
+        stress_after=stress_after,
+        note=note,
+        pro=pro,
+        too_intense=tuple(too_intense or ()),
+    )
+    with open_log() as store:
+        result = logbook.record(store, load_library(), profile, entry)
+    if json:
+        render.print_json(result.session.to_dict())
+    else:
+        render.logged(result)
+
+
+@history_app.callback(invoke_without_command=True)
+def history(
+    ctx: typer.Context,
+    days: Optional[int] = typer.Option(None, "--days", "-d", min=1, max=36500, help="Only the last N days."),
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Logged sessions, newest first.
+
+    Example: selfcare history --days 7
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import timedelta
+
+    from .. import render
+    from .common import today
+
+    profile, _ = load_profile()
+    since = (today(profile) - timedelta(days=days - 1)).isoformat() if days else None
+    with open_log() as store:
+        sessions = store.sessions(since_day=since)
+    if json:
+        render.print_json([s.to_dict() for s in sessions])
+    else:
+        render.history(sessions, load_library())
+
+
+@history_app.command("delete")
+def history_delete(
+    session_id: str = typer.Argument(..., metavar="ID", help="The session's id, or its first 6+ characters."),
+) -> None:
+    """Remove one logged session.
+
+    Example: selfcare history delete 3f2a9c
+    """
+    from .. import logbook, render
+
+    with open_log() as store:
+        removed = logbook.delete(store, session_id)
+    render.removed(removed)
+
+
+@app.command()
+def undo() -> None:
+    """Remove the session you logged last.
+
+    Example: selfcare undo
+    """
+    from .. import logbook, render
+
+    with open_log() as store:
+        removed = logbook.undo(store)
+    render.removed(removed)
+
+
+@app.command()
+def rest(
+    date: Optional[str] = typer.Option(None, "--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why (ill, travelling...)."),
+) -> None:
+    """Mark a planned rest day: it neither breaks nor extends your streak.
+
+    Example: selfcare rest --date 2026-12-24 --reason travelling
+    """
+    from .. import logbook, render
+
+    profile, _ = load_profile()
+    with open_log() as store:
+        outcome = logbook.rest(store, profile, date, reason)
+    render.rested(outcome)

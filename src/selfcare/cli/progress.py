@@ -1,0 +1,54 @@
+"""`selfcare streak` and `selfcare report`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .app import app
+from .common import as_of_day, load_library, load_profile, open_log
+
+AS_OF = typer.Option(None, "--as-of", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
+
+
+@app.command()
+def streak(as_of: Optional[str] = AS_OF, json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Your current and longest streak, this week against your target, the last two weeks.
+
+    Example: selfcare streak --json
+    """
+    from .. import reports
+
+    profile, _ = load_profile()
+    day = as_of_day(profile, as_of)
+    with open_log() as store:
+        result = reports.streak(store, day, profile.days_per_week)
+    from .. import render
+
+    if json:
+        render.print_json(result.to_dict())
+    else:
+        render.streak_view(result)
+
+
+@app.command()
+def report(
+    days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days to look back over."),
+    as_of: Optional[str] = AS_OF,
+    json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """How the habit is holding and whether it helps: calendar, minutes, pain and stress.
+
+    Example: selfcare report --days 90
+    """
+    from .. import render, reports
+
+    profile, _ = load_profile()
+    day = as_of_day(profile, as_of)
+    with open_log() as store:
+        data = reports.report(store, load_library(), day, days, profile.days_per_week)
+    if json:
+        render.print_json(data)
+    else:
+        render.report_view(data)

@@ -1,0 +1,131 @@
+"""The terminal side of `selfcare start`: keys from a real terminal and a rich live screen.
+
+All decisions are the Guide's (selfcare.guide); this only reads keys, asks the
+clock, and draws what `Guide.view()` says.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..guide import SIDE_WORDS, Guide, View
+from ..render import clean, clock
+
+KIND_STYLE = {"massage": "magenta", "stretch": "cyan", "breathing": "blue", "meditation": "green"}
+
+
+class TerminalKeys:
+    """Single key presses from the terminal, without waiting for Enter."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stdin
+        self.fd = self.stream.fileno()
+
+    @contextmanager
+    def raw(self) -> Iterator[TerminalKeys]:
+        import termios
+        import tty
+
+        saved = termios.tcgetattr(self.fd)
+        try:
+            tty.setcbreak(self.fd)
+            yield self
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+
+    def read(self, timeout: float) -> str | None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return None
+        data = os.read(self.fd, 32)
+        if not data:
+            return "q"
+        return data.decode("utf-8", "ignore")[:1].lower() or None
+
+
+def _bar(fraction: float, width: int, style: str) -> Any:
+    from rich.text import Text
+
+    filled = max(0, min(width, round(width * fraction)))
+    return Text("━" * filled, style=style) + Text("━" * (width - filled), style="grey30")
+
+
+def draw(view: View, width: int = 60) -> Any:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    p = view.practice
+    seg = view.segment
+    style = KIND_STYLE.get(p.kind, "white")
+    lines: list[Any] = []
+    head = Text()
+    head.append(clean(p.name), style=f"bold {style}")
+    head.append(f"   {p.kind} · {view.practice_no} of {view.practices}", style="dim")
+    lines.append(head)
+    if p.cautions:
+        lines.append(Text("! " + clean(p.cautions[0]), style="yellow"))
+    lines.append(Text(""))
+    if seg.phase is not None:
+        # The pacer: fills on the in-breath, holds still, empties on the out-breath.
+        word = Text(f"{seg.text}", style=f"bold {style}")
+        word.append(f"  {view.remaining:0.0f}", style="bold")
+        lines.append(word)
+        lines.append(_bar(view.fill, width, style))
+        lines.append(Text(f"breath {seg.cycle} of {seg.cycles}", style="dim"))
+    elif p.kind == "meditation":
+        lines.append(Text(clean(seg.text), style="italic"))
+        lines.append(Text(""))
+        left_in_practice = view.remaining
+        lines.append(Text(f"{clock(left_in_practice)}", style="dim"))
+    else:
+        if seg.side in SIDE_WORDS:
+            lines.append(Text(SIDE_WORDS[seg.side], style=f"bold {style}"))
+        lines.append(Text(clean(seg.text)))
+        lines.append(Text(""))
+        countdown = Text(f"{clock(view.remaining)}  ", style="bold")
+        countdown.append_text(_bar(1 - view.fraction, width - 7, style))
+        lines.append(countdown)
+    lines.append(Text(""))
+    done = 1 - (view.session_left / view.session_total if view.session_total else 0)
+    overall = Text("session ", style="dim")
+    overall.append_text(_bar(done, width - 20, "white"))
+    overall.append(f"  {clock(view.session_left)} left", style="dim")
+    lines.append(overall)
+    if view.next_text:
+        lines.append(Text(clean(view.next_text), style="dim"))
+    if view.state == "paused":
+        lines.append(Text("paused — space to go on", style="bold yellow"))
+    lines.append(Text("space pause · n next step · s skip practice · q stop", style="grey50"))
+    return Panel(Group(*lines), title="selfcare", title_align="left", border_style=style, width=width + 4)
+
+
+def play(guide: Guide, keys: TerminalKeys, *, quiet: bool, now: Callable[[], float] = time.monotonic) -> None:
+    """Run the guide on the terminal until it is finished or stopped."""
+    from rich.live import Live
+
+    from ..render import console
+
+    out = console()
+    width = max(30, min(70, out.width - 6))
+    rung = guide.changes
+    with keys.raw(), Live(draw(guide.view(), width), console=out, auto_refresh=False, transient=False) as live:
+        while not guide.done:
+            try:
+                key = keys.read(0.1)
+                if key:
+                    guide.press(key, now())
+                else:
+                    guide.tick(now())
+            except KeyboardInterrupt:
+                guide.press("q", now())
+            if guide.changes != rung and not quiet:
+                out.bell()
+            rung = guide.changes
+            live.update(draw(guide.view(), width), refresh=True)

@@ -1,0 +1,62 @@
+"""`selfcare export` and `selfcare import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app
+from .common import open_log
+
+
+@app.command()
+def export(
+    format: str = typer.Option(
+        "json", "--format", "-f", help="json (everything; what import reads) or csv (for spreadsheets)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to this file (private, 0600) instead of the screen."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+) -> None:
+    """Write the whole log out, to move it to another machine or a spreadsheet.
+
+    Example: selfcare export --output selfcare-backup.json
+    """
+    from .. import transfer
+    from ..days import now
+    from ..errors import SelfcareError
+    from ..paths import atomic_write
+
+    if format not in ("json", "csv"):
+        raise SelfcareError(f"--format must be json or csv, not '{format}'")
+    if output is not None and output.exists() and not force:
+        raise SelfcareError(f"{output} already exists; use --force to overwrite it")
+    with open_log() as store:
+        text = (
+            transfer.export_json(store, now().isoformat(timespec="seconds"))
+            if format == "json"
+            else transfer.export_csv(store)
+        )
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    atomic_write(output, text, overwrite=force)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., help="A JSON file written by 'selfcare export'.")) -> None:
+    """Add the sessions and rest days of an export file; ones already here are skipped.
+
+    Example: selfcare import selfcare-backup.json
+    """
+    from .. import transfer
+    from ..days import now
+    from ..render import console
+
+    with open_log() as store:
+        added, skipped, rests = transfer.import_file(store, file, now().isoformat(timespec="seconds"))
+    console().print(f"imported {added} sessions and {rests} rest days; {skipped} were here already", highlight=False)

@@ -1,0 +1,209 @@
+"""Recording sessions and rest days: checks what was given, then writes it.
+
+Everything is checked before anything is written, so a bad value leaves the
+log as it was.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from . import days as dayrules
+from . import models
+from .errors import SelfcareError, unknown
+from .library import Library
+from .models import Profile, Session
+from .stats import Streak
+from .store import Store
+
+NOTE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a person asked `log` (or the guide) to record."""
+
+    practice_ids: tuple[str, ...] = ()
+    when: str | None = None
+    minutes: int | None = None
+    seconds: int | None = None  # exact seconds (the guide knows them)
+    practice_seconds: tuple[int, ...] = ()
+    pain_before: int | None = None
+    pain_after: int | None = None
+    stress_before: int | None = None
+    stress_after: int | None = None
+    note: str | None = None
+    pro: str | None = None
+    too_intense: tuple[str, ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Logged:
+    session: Session
+    names: tuple[str, ...]
+    streak: Streak
+    flags: tuple[tuple[str, str | None, str], ...] = field(default_factory=tuple)
+
+
+def _rating(value: int | None, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise SelfcareError(f"{what} must be a whole number from 0 to 10, not {value}")
+    return value
+
+
+def _check_ids(ids: tuple[str, ...], library: Library, what: str = "practice") -> None:
+    for pid in ids:
+        if library.get(pid) is None:
+            raise SelfcareError(unknown(what, pid, library.practices) + "; see 'selfcare routines list'")
+
+
+def build_session(library: Library, profile: Profile, entry: Entry, current: datetime) -> Session:
+    """The session an entry describes, every value checked; nothing written."""
+    from . import planner
+
+    if entry.when:
+        day, moment = dayrules.parse_moment(entry.when, current, profile.day_starts_at)
+    else:
+        day, moment = dayrules.day_of(current, profile.day_starts_at), current
+    if day > dayrules.day_of(current, profile.day_starts_at):
+        raise SelfcareError(f"{day} is in the future; a session can be logged for today or earlier")
+    pro = entry.pro
+    if pro is not None:
+        pro = pro.strip().lower().replace(" ", "-")
+        if pro not in models.PROFESSIONALS:
+            raise SelfcareError(unknown("professional", pro, models.PROFESSIONALS))
+    note = entry.note
+    if note is not None:
+        note = note.strip() or None
+        if note and len(note) > NOTE_LIMIT:
+            raise SelfcareError(f"the note is {len(note)} characters; keep it under {NOTE_LIMIT}")
+    ratings = {
+        "pain_before": _rating(entry.pain_before, "--pain-before"),
+        "pain_after": _rating(entry.pain_after, "--pain-after"),
+        "stress_before": _rating(entry.stress_before, "--stress-before"),
+        "stress_after": _rating(entry.stress_after, "--stress-after"),
+    }
+    if entry.minutes is not None and not 1 <= entry.minutes <= 600:
+        raise SelfcareError(f"--minutes must be from 1 to 600, not {entry.minutes}")
+    _check_ids(entry.practice_ids, library)
+    _check_ids(entry.too_intense, library)
+
+    source = entry.source
+    ids = entry.practice_ids
+    lengths: tuple[int, ...]
+    if ids:
+        lengths = tuple(library.practices[pid].seconds for pid in ids)
+        source = source or "manual"
+    elif pro:
+        lengths = ()
+        source = source or "manual"
+    else:
+        plan = planner.plan(library, planner.Request.of(profile), day)
+        ids = tuple(item.practice.id for item in plan.items)
+        lengths = tuple(item.seconds for item in plan.items)
+        source = source or "plan"
+    missing = [pid for pid in entry.too_intense if pid not in ids]
+    if missing:
+        raise SelfcareError(f"--too-intense {missing[0]}: that practice is not in this session")
+
+    if entry.practice_seconds:
+        split = entry.practice_seconds
+        total = entry.seconds if entry.seconds is not None else sum(split)
+    elif entry.minutes is not None:
+        total = entry.minutes * 60
+        split = _proportional(total, lengths)
+    else:
+        total = sum(lengths)
+        split = lengths
+    if total <= 0 and not pro:
+        raise SelfcareError("nothing to log: give practice ids, or --minutes with --pro")
+    return Session(
+        id=str(uuid.uuid4()),
+        day=day.isoformat(),
+        logged_at=moment.isoformat(timespec="seconds"),
+        practices=ids,
+        practice_seconds=tuple(split),
+        seconds=total,
+        note=note,
+        pro=pro,
+        source=source,
+        too_intense=entry.too_intense,
+        **ratings,
+    )
+
+
+def _proportional(total: int, lengths: tuple[int, ...]) -> tuple[int, ...]:
+    if not lengths:
+        return ()
+    whole = sum(lengths) or len(lengths)
+    shares = [total * (n or 1) // whole for n in lengths]
+    shares[-1] += total - sum(shares)
+    return tuple(shares)
+
+
+def record(store: Store, library: Library, profile: Profile, entry: Entry, current: datetime | None = None) -> Logged:
+    from . import reports
+
+    current = current or dayrules.now()
+    session = build_session(library, profile, entry, current)
+    store.add_session(session)
+    today = dayrules.day_of(current, profile.day_starts_at)
+    names = tuple(library.practices[pid].name if pid in library.practices else pid for pid in session.practices)
+    return Logged(session=session, names=names, streak=reports.streak(store, today, profile.days_per_week))
+
+
+def _find(store: Store, session_id: str) -> str:
+    key = session_id.strip().lower()
+    if len(key) < 6 and len(key) != 36:
+        raise SelfcareError("give the session id or at least its first 6 characters (see 'selfcare history')")
+    found = store.find_sessions(key)
+    if not found:
+        raise SelfcareError(f"no session with id '{session_id}' (see 'selfcare history')")
+    if len(found) > 1 and key not in found:
+        raise SelfcareError(f"'{session_id}' matches several sessions; give more of the id")
+    return key if key in found else found[0]
+
+
+def delete(store: Store, session_id: str) -> Session:
+    removed = store.delete_session(_find(store, session_id))
+    if removed is None:
+        raise SelfcareError(f"no session with id '{session_id}'")
+    return removed
+
+
+def undo(store: Store) -> Session:
+    last = store.last_logged()
+    if last is None:
+        raise SelfcareError("nothing to undo: no session logged yet")
+    store.delete_session(last.id)
+    return last
+
+
+@dataclass(frozen=True)
+class Rested:
+    day: str
+    reason: str | None
+    new: bool
+    had_session: bool
+
+
+def rest(
+    store: Store, profile: Profile, when: str | None, reason: str | None, current: datetime | None = None
+) -> Rested:
+    current = current or dayrules.now()
+    today = dayrules.day_of(current, profile.day_starts_at)
+    day: date = dayrules.parse_day(when, today) if when else today
+    if day > today + timedelta(days=366):
+        raise SelfcareError(f"{day} is more than a year ahead; mark rest days closer to the time")
+    if reason is not None:
+        reason = reason.strip() or None
+        if reason and len(reason) > 200:
+            raise SelfcareError("keep the reason under 200 characters")
+    had = bool(store.day_totals(day.isoformat(), day.isoformat()))
+    new = store.add_rest(day.isoformat(), reason, current.isoformat(timespec="seconds"))
+    return Rested(day.isoformat(), reason, new, had)

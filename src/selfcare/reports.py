@@ -1,0 +1,104 @@
+"""Streak and report data: gathered from the store, computed by stats, returned as data.
+
+Rendering (rich or JSON) is render.py's business; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from . import stats
+from .library import Library
+from .store import Store
+
+
+def streak(store: Store, as_of: date, days_per_week: int) -> stats.Streak:
+    days = store.counted_days(until_day=as_of.isoformat())
+    rest = [r.day for r in store.rest_days()]
+    return stats.streak(days, rest, as_of, days_per_week)
+
+
+def _avg(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def report(store: Store, library: Library, as_of: date, days: int, days_per_week: int) -> dict[str, Any]:
+    since = as_of - timedelta(days=days - 1)
+    lo, hi = since.isoformat(), as_of.isoformat()
+    totals = store.day_totals(lo, hi)
+    rest_all = store.rest_days()
+    rest_window = {r.day for r in rest_all if lo <= r.day <= hi} - set(totals)
+    all_days = store.counted_days(until_day=hi)
+    seconds = sum(secs for _, secs in totals.values())
+
+    by_area: dict[str, float] = defaultdict(float)
+    by_kind: dict[str, float] = defaultdict(float)
+    for pid, secs in store.practice_seconds(lo, hi).items():
+        p = library.get(pid)
+        if p is None:
+            by_area["other"] += secs
+            by_kind["other"] += secs
+            continue
+        by_kind[p.kind] += secs
+        for area in p.areas:
+            by_area[area] += secs / len(p.areas)
+
+    def ratings(what: str) -> dict[str, Any]:
+        n, before, after = store.rating_summary(lo, hi, what)
+        change = None if before is None or after is None else after - before
+        return {"sessions": n, "avg_before": _avg(before), "avg_after": _avg(after), "avg_change": _avg(change)}
+
+    rated = [s for s in store.rated_sessions(lo, hi) if s.pain_before is not None and s.pain_after is not None]
+    changes: dict[str, list[int]] = defaultdict(list)
+    for s in rated:
+        for pid in set(s.practices):
+            changes[pid].append(s.pain_after - s.pain_before)  # type: ignore[operator]
+    helped = []
+    for pid, deltas in changes.items():
+        mean = sum(deltas) / len(deltas)
+        if mean < 0:
+            p = library.get(pid)
+            helped.append(
+                {"id": pid, "name": p.name if p else pid, "sessions": len(deltas), "avg_change": round(mean, 2)}
+            )
+    helped.sort(key=lambda h: (h["avg_change"], -h["sessions"], h["id"]))
+
+    calendar = []
+    for i in range(days):
+        d = (since + timedelta(days=i)).isoformat()
+        calendar.append(
+            {
+                "date": d,
+                "minutes": round(totals.get(d, (0, 0))[1] / 60, 1),
+                "rest": d in rest_window,
+                "sessions": totals.get(d, (0, 0))[0],
+            }
+        )
+    pro = [
+        {"date": s.day, "pro": s.pro, "minutes": round(s.seconds / 60, 1), "note": s.note}
+        for s in store.sessions(lo, hi)
+        if s.pro
+    ]
+    pro.reverse()
+    active = len(totals)
+    return {
+        "as_of": hi,
+        "since": lo,
+        "days": days,
+        "active_days": active,
+        "rest_days": len(rest_window),
+        "sessions": sum(n for n, _ in totals.values()),
+        "consistency": round(stats.consistency(active, days, len(rest_window)), 3),
+        "minutes": round(seconds / 60, 1),
+        "habit_strength": round(stats.habit_strength(all_days, [r.day for r in rest_all], as_of, days_per_week), 3),
+        "days_per_week": days_per_week,
+        "by_area": {k: round(v / 60, 1) for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])},
+        "by_kind": {k: round(v / 60, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
+        "pain": ratings("pain"),
+        "stress": ratings("stress"),
+        "helped_most": helped[:5],
+        "pro_sessions": pro,
+        "calendar": calendar,
+    }

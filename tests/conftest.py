@@ -1,0 +1,71 @@
+"""Every test gets its own empty home (SELFCARE_HOME), a fixed clock and a fixed time zone."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from selfcare.cli import app
+
+NOW = "2026-11-27T09:00:00+01:00"  # a Friday morning in Paris
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    monkeypatch.setenv("SELFCARE_HOME", str(home))
+    monkeypatch.setenv("SELFCARE_NOW", NOW)
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    monkeypatch.setenv("COLUMNS", "120")
+    time.tzset()
+    yield home
+    monkeypatch.undo()
+    time.tzset()
+
+
+class Run:
+    """The real CLI, in process, through Typer's CliRunner."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, code: int | None = 0) -> Any:
+        result = self.runner.invoke(app, list(args), input=input, env={"COLUMNS": "120"})
+        if code is not None:
+            assert result.exit_code == code, (
+                f"selfcare {' '.join(args)} exited {result.exit_code}, wanted {code}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+            )
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--json").stdout)
+
+    def fails(self, *args: str, code: int = 2) -> str:
+        """Run a command that must fail: one line on stderr, no traceback; returns the line."""
+        result = self(*args, code=code)
+        err = result.stderr.strip()
+        assert err.count("\n") == 0, f"more than one line: {err!r}"
+        assert "Traceback" not in result.output
+        assert err.startswith("selfcare: "), err
+        return err
+
+
+@pytest.fixture
+def run() -> Run:
+    return Run()
+
+
+def set_clock(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    monkeypatch.setenv("SELFCARE_NOW", moment)
+
+
+def file_mode(path: Path) -> int:
+    return os.stat(path).st_mode & 0o777

@@ -1,0 +1,195 @@
+"""Routine files: the format, every error naming file, line, practice and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from selfcare.library import load, parse_text
+from selfcare.models import Practice
+
+GOOD = """\
+practices:
+  - id: my-squeeze
+    name: Shoulder squeeze
+    kind: massage
+    areas: [neck, shoulders]
+    goals: [tension]
+    summary: Knead the top of each shoulder.
+    steps:
+      - text: Squeeze and release along the muscle.
+        seconds: 30
+        side: both
+        repeat: 2
+      - text: Roll the shoulders back.
+        seconds: 15
+  - id: my-breath
+    name: Slow breath
+    kind: breathing
+    areas: [chest]
+    goals: [stress]
+    summary: Six breaths a minute.
+    steps:
+      - text: Settle.
+        seconds: 10
+    pacing: {inhale: 4, hold_in: 7, exhale: 8, cycles: 4}
+"""
+
+
+def test_length_is_derived_from_steps_and_pacing() -> None:
+    squeeze, breath = parse_text(GOOD, "good.yaml")
+    assert squeeze.seconds == 30 * 2 * 2 + 15
+    assert breath.pacing is not None and breath.pacing.cycle_seconds == 19  # 4-7-8
+    assert breath.seconds == 10 + 4 * 19
+
+
+def _broken(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+) + "practices: *i\n"
+
+# (case, file text, words the one-line error must hold)
+BROKEN = [
+    ("wrong type", GOOD.replace("seconds: 30", "seconds: thirty"), [":10", "my-squeeze", "steps.seconds", "whole number"]),
+    ("unknown kind", GOOD.replace("kind: massage", "kind: masage"), [":4", "my-squeeze", "'kind'", "did you mean 'massage'"]),
+    ("unknown area", GOOD.replace("[neck, shoulders]", "[nekc, shoulders]"), [":5", "'areas'", "did you mean 'neck'"]),
+    ("missing name", GOOD.replace("    name: Shoulder squeeze\n", ""), [":2", "my-squeeze", "'name'", "missing"]),
+    ("yaml syntax error", GOOD.replace("areas: [neck, shoulders]", "areas: [neck, shoulders"), [":", "not valid YAML"]),
+    ("duplicate id", GOOD.replace("id: my-breath", "id: my-squeeze"), [":15", "my-squeeze", "'id'", "duplicate"]),
+    ("negative seconds", GOOD.replace("seconds: 15", "seconds: -5"), [":14", "steps.seconds", "between 1 and 3600"]),
+    ("practices not a list", "practices:\n  id: x\n", [":2", "'practices'", "must be a list"]),
+    ("empty file", "", ["empty"]),
+    ("alias bomb", BOMB, ["anchors and aliases"]),
+    ("unknown field", GOOD.replace("    summary: Six", "    sumary: Six"), [":20", "my-breath", "did you mean 'summary'"]),
+    ("pacing on a stretch", GOOD.replace("kind: breathing", "kind: stretch"), ["my-breath", "'pacing'", "only breathing"]),
+    ("not a mapping", "- just\n- a list\n", [":1", "must be a mapping"]),
+    ("bad id", GOOD.replace("id: my-breath", "id: My Breath"), ["kebab-case", "'id'"]),
+    ("bool as text", GOOD.replace("name: Slow breath", "name: yes"), ["my-breath", "'name'", "must be text"]),
+    ("step without seconds", GOOD.replace("        seconds: 15\n", ""), ["my-squeeze", "steps.seconds"]),
+    ("not utf-8", None, ["UTF-8"]),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "words"), BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_file_gets_one_line_naming_file_and_line(run, tmp_path: Path, case: str, text: str | None, words: list[str]) -> None:
+    path = tmp_path / "broken.yaml"
+    if text is None:
+        path.write_bytes(b"practices: [\xff\xfe]\n")
+    else:
+        path.write_text(text)
+    line = run.fails("routines", "validate", str(path))
+    assert str(path) in line
+    for word in words:
+        assert word in line, (case, line)
+
+
+def test_oversized_and_bomb_files_are_refused_in_a_real_process(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("practices:\n" + "  # padding\n" * 200_000)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BOMB)
+    for path, words in ((huge, "1 MiB"), (bomb, "aliases")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "selfcare", "routines", "validate", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,  # a guard against hanging, not a measurement
+        )
+        assert proc.returncode == 2
+        assert words in proc.stderr
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_valid_file_passes_validation(run, tmp_path: Path) -> None:
+    path = _broken(tmp_path, "mine.yaml", GOOD)
+    out = run("routines", "validate", str(path)).stdout
+    assert "ok" in out and "2 practices" in out
+
+
+def test_gentler_must_name_an_existing_practice(run, tmp_path: Path) -> None:
+    text = GOOD.replace("    summary: Six", "    gentler: breath-nope\n    summary: Six")
+    line = run.fails("routines", "validate", str(_broken(tmp_path, "g.yaml", text)))
+    assert "my-breath" in line and "'gentler'" in line
+
+
+def test_duplicate_ids_across_files_are_errors(run, tmp_path: Path) -> None:
+    a = _broken(tmp_path, "a.yaml", GOOD)
+    b = _broken(tmp_path, "b.yaml", GOOD)
+    line = run.fails("routines", "validate", str(a), str(b))
+    assert "duplicate id" in line and "b.yaml" in line
+
+
+def test_user_practice_replaces_builtin_and_is_marked(run, home: Path) -> None:
+    builtin = run.json("routines", "list")
+    target = builtin[0]["id"]
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(GOOD.replace("id: my-squeeze", f"id: {target}").replace("Shoulder squeeze", "My own version"))
+    listed = {p["id"]: p for p in run.json("routines", "list")}
+    assert listed[target]["name"] == "My own version"
+    assert listed[target]["overrides"] is True
+    assert "my-breath" in listed and len(listed) == len(builtin) + 1
+    table = run("routines", "list").stdout
+    assert f"{target}*" in table
+
+
+def test_broken_user_file_stops_today_with_its_name(run, home: Path) -> None:
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "bad.yaml").write_text(GOOD.replace("kind: massage", "kind: masage"))
+    line = run.fails("today")
+    assert "bad.yaml:4" in line and "did you mean 'massage'" in line
+
+
+def test_link_outside_the_routines_folder_is_refused(run, home: Path, tmp_path: Path) -> None:
+    outside = _broken(tmp_path, "elsewhere.yaml", GOOD)
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "link.yaml").symlink_to(outside)
+    assert "outside the routines folder" in run.fails("routines", "list")
+
+
+def test_cache_sees_a_changed_file_at_once(home: Path, tmp_path: Path) -> None:
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    mine = folder / "mine.yaml"
+    mine.write_text(GOOD)
+    cache = tmp_path / "library.json"
+    first = load(folder, cache)
+    assert first.practices["my-squeeze"].name == "Shoulder squeeze"
+    assert cache.exists()
+    mine.write_text(GOOD.replace("Shoulder squeeze", "Renamed squeeze"))
+    second = load(folder, cache)
+    assert second.practices["my-squeeze"].name == "Renamed squeeze"
+    (folder / "more.yaml").write_text(GOOD.replace("my-squeeze", "other-squeeze").replace("my-breath", "other-breath"))
+    assert "other-squeeze" in load(folder, cache).practices
+    (folder / "more.yaml").unlink()
+    assert "other-squeeze" not in load(folder, cache).practices
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(home: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "library.json"
+    fresh = load(None, cache)
+    for junk in (b"{not json", b'{"key": 1}', b"\x00\xff" * 100, b'{"key": [], "practices": [{"id": 3}]}'):
+        cache.write_bytes(junk)
+        again = load(None, cache)
+        assert list(again.practices) == list(fresh.practices)
+        assert again.practices == fresh.practices
+    assert cache.read_bytes().startswith(b'{"key"')
+
+
+def test_cached_library_equals_parsed_library(tmp_path: Path) -> None:
+    cache = tmp_path / "library.json"
+    parsed = load(None, None)
+    load(None, cache)
+    cached = load(None, cache)
+    assert cached.practices == parsed.practices
+    assert all(isinstance(p, Practice) for p in cached)
