@@ -1,0 +1,123 @@
+"""The routine file format as a JSON Schema, built from the vocabularies in models.py.
+
+routines/schema.json is this module's output (`python -m selfcare.schema`);
+a test keeps the two in step, and another checks that the schema accepts
+every built-in file.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import models
+
+
+def _words(vocab: Any, description: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"enum": list(vocab)}, "uniqueItems": True, "description": description}
+
+
+def _text(limit: int, description: str) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "maxLength": limit, "description": description}
+
+
+def _seconds(lo: float, description: str, *, whole: bool = False) -> dict[str, Any]:
+    if whole:
+        return {"type": "integer", "minimum": lo, "maximum": 3600, "description": description}
+    return {"type": "number", "minimum": lo, "maximum": 30, "multipleOf": 0.5, "description": description}
+
+
+def json_schema() -> dict[str, Any]:
+    step = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text", "seconds"],
+        "properties": {
+            "text": _text(1000, "What to do, in words a person can follow with eyes half closed."),
+            "seconds": _seconds(1, "How long the step lasts.", whole=True),
+            "side": {"enum": list(models.SIDES), "description": "both: done on the left, then on the right."},
+            "repeat": {"type": "integer", "minimum": 1, "maximum": 20, "description": "How many times in a row."},
+        },
+    }
+    pacing = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["inhale", "exhale", "cycles"],
+        "properties": {
+            "inhale": _seconds(0.5, "Seconds breathing in."),
+            "top_up": _seconds(0, "Seconds of a second, short inhale (cyclic sighing)."),
+            "hold_in": _seconds(0, "Seconds holding after the inhale."),
+            "exhale": _seconds(0.5, "Seconds breathing out."),
+            "hold_out": _seconds(0, "Seconds holding after the exhale."),
+            "cycles": {"type": "integer", "minimum": 1, "maximum": 100, "description": "How many breaths."},
+        },
+    }
+    practice = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "kind", "areas", "goals", "summary"],
+        "anyOf": [{"required": ["steps"]}, {"required": ["pacing"]}],
+        "if": {"properties": {"kind": {"not": {"const": "breathing"}}}},
+        "then": {"not": {"required": ["pacing"]}, "required": ["steps"]},
+        "properties": {
+            "id": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "maxLength": 64,
+                "description": "kebab-case, unique across all libraries; a user practice with a built-in id replaces it.",
+            },
+            "name": _text(80, "A short name."),
+            "kind": {"enum": list(models.KINDS)},
+            "areas": dict(_words(models.AREAS, "Body areas."), minItems=1),
+            "goals": dict(_words(models.GOALS, "What it serves."), minItems=1),
+            "summary": _text(500, "One sentence: what it is and what it is for."),
+            "steps": {"type": "array", "items": step, "description": "The steps, in order."},
+            "pacing": pacing,
+            "intensity": {"enum": list(models.INTENSITIES), "default": "gentle"},
+            "position": {"enum": list(models.POSITIONS), "default": "sitting"},
+            "equipment": _words(models.EQUIPMENT, "What you need."),
+            "avoid_if": _words(models.CONDITIONS, "Never planned with these conditions."),
+            "care_if": _words(models.CONDITIONS, "Planned with care: the gentler variant, or shown with its cautions."),
+            "gentler": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "description": "Id of a gentler variant."},
+            "cautions": {
+                "oneOf": [_text(500, "A caution."), {"type": "array", "items": _text(500, "A caution.")}],
+                "description": "Shown before the practice.",
+            },
+            "evidence": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["note", "source"],
+                "properties": {"note": _text(500, "A short, modest statement."), "source": _text(300, "Where it comes from.")},
+            },
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "selfcare routine file",
+        "description": "A list of self-care practices: self-massage, stretches, breathing exercises and meditations.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["practices"],
+        "properties": {
+            "title": _text(200, "A label for the file."),
+            "practices": {"type": "array", "items": practice},
+        },
+    }
+
+
+def vocabulary_markdown() -> str:
+    """The word lists as routines/README.md shows them."""
+    lines = [
+        f"- **kinds:** {', '.join(f'`{w}`' for w in models.KINDS)}",
+        f"- **areas:** {', '.join(f'`{w}`' for w in models.AREAS)}",
+        f"- **goals:** {', '.join(f'`{w}`' for w in models.GOALS)}",
+        f"- **conditions:** {', '.join(f'`{w}`' for w in models.CONDITIONS)}",
+        f"- **equipment:** {', '.join(f'`{w}`' for w in models.EQUIPMENT)}",
+        f"- **intensity:** {', '.join(f'`{w}`' for w in models.INTENSITIES)}",
+        f"- **position:** {', '.join(f'`{w}`' for w in models.POSITIONS)}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(json.dumps(json_schema(), indent=2))
