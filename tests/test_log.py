@@ -110,10 +110,10 @@ def test_report_json_counts_minutes_areas_kinds_and_pain(run) -> None:
     run("log", massage["id"], "--date", "2026-11-20", "--pain-before", "6", "--pain-after", "3", "--stress-before", "5", "--stress-after", "4")
     run("log", breath["id"], "--date", "2026-11-21", "--pain-before", "4", "--pain-after", "4")
     run("rest", "--date", "2026-11-22")
-    report = run.json("report", "--days", "7")
-    assert report["as_of"] == "2026-11-27" and report["days"] == 7
+    report = run.json("report", "--days", "8")
+    assert report["as_of"] == "2026-11-27" and report["days"] == 8
     assert report["active_days"] == 2
-    assert report["consistency"] == pytest.approx(2 / 6, abs=1e-3)
+    assert report["consistency"] == pytest.approx(2 / 7, abs=1e-3)
     assert report["minutes"] == pytest.approx((massage["seconds"] + breath["seconds"]) / 60, abs=0.1)
     assert report["by_kind"]["massage"] == pytest.approx(massage["seconds"] / 60, abs=0.1)
     assert sum(report["by_area"].values()) == pytest.approx(report["minutes"], abs=0.2)
@@ -121,7 +121,7 @@ def test_report_json_counts_minutes_areas_kinds_and_pain(run) -> None:
     assert report["stress"]["sessions"] == 1
     assert report["helped_most"][0]["id"] == massage["id"]
     assert 0 < report["habit_strength"] < 1
-    screen = run("report", "--days", "7").stdout
+    screen = run("report", "--days", "8").stdout
     assert "habit strength" in screen and "Mo Tu We Th Fr Sa Su" in screen
 
 

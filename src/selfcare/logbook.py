@@ -62,9 +62,11 @@ def _check_ids(ids: tuple[str, ...], library: Library, what: str = "practice") -
             raise SelfcareError(unknown(what, pid, library.practices) + "; see 'selfcare routines list'")
 
 
-def build_session(library: Library, profile: Profile, entry: Entry, current: datetime) -> Session:
+def build_session(
+    library: Library, profile: Profile, entry: Entry, current: datetime, store: Store | None = None
+) -> Session:
     """The session an entry describes, every value checked; nothing written."""
-    from . import planner
+    from . import coach, planner
 
     if entry.when:
         day, moment = dayrules.parse_moment(entry.when, current, profile.day_starts_at)
@@ -103,7 +105,7 @@ def build_session(library: Library, profile: Profile, entry: Entry, current: dat
         lengths = ()
         source = source or "manual"
     else:
-        plan = planner.plan(library, planner.Request.of(profile), day)
+        plan = coach.plan_for(store, library, planner.Request.of(profile), day)
         ids = tuple(item.practice.id for item in plan.items)
         lengths = tuple(item.seconds for item in plan.items)
         source = source or "plan"
@@ -147,14 +149,18 @@ def _proportional(total: int, lengths: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def record(store: Store, library: Library, profile: Profile, entry: Entry, current: datetime | None = None) -> Logged:
-    from . import reports
+    from . import coach, reports
 
     current = current or dayrules.now()
-    session = build_session(library, profile, entry, current)
+    session = build_session(library, profile, entry, current, store)
     store.add_session(session)
+    flags = coach.red_flags(store, library, session)
+    if flags:
+        store.add_flags(session.id, session.day, flags)
     today = dayrules.day_of(current, profile.day_starts_at)
     names = tuple(library.practices[pid].name if pid in library.practices else pid for pid in session.practices)
-    return Logged(session=session, names=names, streak=reports.streak(store, today, profile.days_per_week))
+    streak = reports.streak(store, today, profile.days_per_week)
+    return Logged(session=session, names=names, streak=streak, flags=tuple(flags))
 
 
 def _find(store: Store, session_id: str) -> str:

@@ -324,3 +324,23 @@ class RestDay:
 
     def to_dict(self) -> dict[str, Any]:
         return {"date": self.day, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A red flag raised when a session was logged."""
+
+    session_id: str | None
+    day: str
+    rule: str
+    area: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "date": self.day,
+            "rule": self.rule,
+            "area": self.area,
+            "message": self.message,
+        }

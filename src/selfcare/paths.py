@@ -58,6 +58,11 @@ def db_file() -> Path:
     return data_dir() / "selfcare.db"
 
 
+def notice_file() -> Path:
+    """Exists once the first-run notice (not medical advice...) has been shown."""
+    return config_dir() / ".notice-shown"
+
+
 def user_routines_dir() -> Path:
     return config_dir() / "routines"
 

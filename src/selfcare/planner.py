@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from .models import AREAS, CONDITIONS, GOALS, Plan, PlanItem, Practice, Profile
+from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Profile
 
 SECONDS_PER_AREA = 240
 MIN_BREATH_CYCLES = 3
@@ -58,6 +58,8 @@ class History:
     reasons: dict[str, str] = field(default_factory=dict)
     # practice id -> progression factor for holds/cycles (1.0 = as written)
     progression: dict[str, float] = field(default_factory=dict)
+    # practice id -> why it is rested (it raised pain, or felt too intense)
+    rested: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,6 +130,20 @@ def safe_pool(
 
 
 # --- lengths ----------------------------------------------------------------
+
+
+MAX_478_CYCLES = 8  # CONTENT.md: 4-7-8 never past 8 cycles
+MAX_HOLD_SECONDS = 30  # ACSM: stretch holds of 10-30 s
+
+
+def cycle_cap(p: Practice) -> int:
+    """The most cycles a breathing practice may be given: twice as written, and
+    never past 8 for a pattern with long holds such as 4-7-8."""
+    assert p.pacing is not None
+    cap = 2 * p.pacing.cycles
+    if p.pacing.hold_in >= 7:
+        cap = min(cap, MAX_478_CYCLES)
+    return max(cap, 1)
 
 
 def _scaled(p: Practice, cycles: int) -> Practice:
@@ -235,10 +251,11 @@ def plan(
             weights[pid] = weights.get(pid, 1.0) * 0.25
     ranks = _ranks(pool.values(), day, weights)
     pool = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
-    chosen, notes = _choose(pool, ranks, request)
+    chosen, notes = _choose(pool, ranks, request, history.rested)
     items = []
     for p, why in _order(chosen, request):
-        reason = swaps.get(p.id) or history.reasons.get(p.id) or why
+        # Safety first, then why a practice stands in for a rested one, then feedback.
+        reason = swaps.get(p.id) or (why if "instead of" in why else None) or history.reasons.get(p.id) or why
         items.append(PlanItem(practice=p, seconds=p.seconds, reason=reason))
     return Plan(
         date=day.isoformat(),
@@ -259,7 +276,7 @@ def _picked_ids(pool: Iterable[Practice], request: Request, day: date, history: 
 
 
 def _choose(
-    pool: dict[str, Practice], ranks: dict[str, float], request: Request
+    pool: dict[str, Practice], ranks: dict[str, float], request: Request, rested: dict[str, str] | None = None
 ) -> tuple[list[tuple[Practice, str]], list[str]]:
     budget = request.minutes * 60
     hi = math.floor(budget * 1.05)
@@ -294,6 +311,12 @@ def _choose(
         remaining = sum(1 for j in range(i, len(needs)) if needs[j].must) or 1
         share = max(60, (budget - total()) / remaining)
         options = candidates(need)
+        label = need.label
+        replaced = [pool[r] for r in (rested or {}) if r in pool and need.serves(pool[r])]
+        if replaced:
+            # In place of a practice that hurt: the gentlest that serves the same need.
+            options.sort(key=lambda p: INTENSITIES.index(p.intensity))
+            label = f"instead of {replaced[0].name} ({(rested or {})[replaced[0].id]})"
         # Rank decides among practices of a sensible length for the time left;
         # a practice that serves one of the goals too is preferred.
         fitting = [p for p in options if _shortest(p) <= room]
@@ -314,7 +337,7 @@ def _choose(
             if need.must and options:
                 notes.append(f"not enough time today for: {need.label.split(', for')[0]}")
             continue
-        chosen.append((pick, need.label))
+        chosen.append((pick, label))
         used.add(pick.id)
 
     # Top up with practices that serve the request, then with anything calm.
@@ -334,17 +357,18 @@ def _choose(
     if total() < lo:
         top_up(lambda p: p.kind in ("breathing", "meditation", "stretch"))
     if total() < lo:
-        _stretch_breathing(chosen, lo, hi)
+        _stretch_breathing(chosen, pool, lo, hi)
     return chosen, notes
 
 
-def _stretch_breathing(chosen: list[tuple[Practice, str]], lo: int, hi: int) -> None:
-    """Add cycles to a shortened breathing practice until the session fits."""
+def _stretch_breathing(chosen: list[tuple[Practice, str]], pool: dict[str, Practice], lo: int, hi: int) -> None:
+    """Add cycles to a breathing practice until the session fits."""
     for i, (p, why) in enumerate(chosen):
         if p.pacing is None:
             continue
+        cap = cycle_cap(pool[p.id])
         total = sum(q.seconds for q, _ in chosen)
-        while total < lo and p.pacing.cycles < 100:
+        while total < lo and p.pacing.cycles < cap:
             longer = replace(p, pacing=replace(p.pacing, cycles=p.pacing.cycles + 1))
             if total - p.seconds + longer.seconds > hi:
                 break

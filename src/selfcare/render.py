@@ -357,3 +357,93 @@ def report_view(data: dict[str, Any]) -> None:
             )
     if not data["sessions"]:
         out.print(_text("\nNothing logged in this window yet.", "dim"))
+
+
+# --- for a therapist ----------------------------------------------------------
+
+
+def therapist_markdown(data: dict[str, Any], profile: Profile) -> str:
+    """A one-page summary a person can print or send to their therapist."""
+    from datetime import date
+
+    def day(text: str) -> str:
+        d = date.fromisoformat(text)
+        return f"{d.day} {d:%B %Y}"
+
+    def md(text: object) -> str:
+        # Plain text in Markdown: no control characters, markup characters escaped.
+        return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", clean(text)).replace("\n", " ")
+
+    lines = [
+        "# Self-care summary",
+        "",
+        f"**Period:** {day(data['since'])} – {day(data['as_of'])} ({data['days']} days)  ",
+        f"**Areas:** {', '.join(profile.areas)} · **Goals:** {', '.join(profile.goals)} · "
+        f"**Target:** {profile.days_per_week} days a week",
+        "",
+        "## Practice",
+        "",
+        f"- Active on {data['active_days']} of {data['days']} days ({data['consistency']:.0%}), "
+        f"{data['sessions']} sessions, {data['minutes']:g} minutes in all; habit strength {data['habit_strength']:.0%}.",
+    ]
+    if data["by_kind"]:
+        kinds = ", ".join(f"{k} {v:g} min" for k, v in data["by_kind"].items())
+        lines.append(f"- By kind: {kinds}.")
+    if data["practices"]:
+        top = ", ".join(f"{md(p['name'])} ×{p['times']}" for p in data["practices"][:8])
+        lines.append(f"- Most practised: {top}.")
+    if data.get("progression", {}).get("message"):
+        lines.append(f"- Progression: {data['progression']['message']}.")
+    if data["pro_sessions"]:
+        lines += ["", "## Sessions with a professional", ""]
+        for s in data["pro_sessions"]:
+            note = f" — {md(s['note'])}" if s.get("note") else ""
+            lines.append(f"- {day(s['date'])}: {s['pro'].replace('-', ' ')}, {s['minutes']:g} min{note}")
+    lines += ["", "## Pain and stress (0–10)", ""]
+    if data["pain"]["sessions"] or data["stress"]["sessions"]:
+        lines += ["| | sessions | before | after | change |", "|---|---|---|---|---|"]
+        for key in ("pain", "stress"):
+            r = data[key]
+            if r["sessions"]:
+                lines.append(
+                    f"| {key} | {r['sessions']} | {r['avg_before']:.1f} | {r['avg_after']:.1f} | {r['avg_change']:+.1f} |"
+                )
+        if data["pain_by_area"]:
+            lines += [
+                "",
+                "| area | sessions | before | after | first half → second half (before) |",
+                "|---|---|---|---|---|",
+            ]
+            for area, r in data["pain_by_area"].items():
+                trend = "–"
+                if r["first_half_before"] is not None and r["second_half_before"] is not None:
+                    trend = f"{r['first_half_before']:.1f} → {r['second_half_before']:.1f}"
+                lines.append(f"| {area} | {r['sessions']} | {r['avg_before']:.1f} | {r['avg_after']:.1f} | {trend} |")
+        lines += [
+            "",
+            "Before/after figures are single-session changes, for information; trends over weeks matter more.",
+        ]
+    else:
+        lines.append("No pain or stress ratings were logged in this period.")
+    lines += ["", "## Red flags raised", ""]
+    if data["flags"]:
+        lines += [f"- {day(f['date'])}: {md(f['message'])}" for f in data["flags"]]
+    else:
+        lines.append("None.")
+    if data["notes"]:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {day(n['date'])}: {md(n['note'])}" for n in data["notes"][-12:]]
+    if profile.conditions:
+        lines += ["", f"Health conditions noted in the profile: {', '.join(profile.conditions)}."]
+    lines += ["", "_Written by selfcare from the person's own log; not a clinical record._", ""]
+    return "\n".join(lines)
+
+
+def doctor_view(findings: list[tuple[str, str, str]]) -> None:
+    out = console()
+    styles = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+    for what, status, detail in findings:
+        line = _text(f"{status:<4} ", styles[status])
+        line.append(f"{what:<14} ", style="bold")
+        line.append(clean(detail))
+        out.print(line)

@@ -83,6 +83,14 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
     ]
     pro.reverse()
     active = len(totals)
+    window_sessions = store.sessions(lo, hi)
+    counts: dict[str, int] = defaultdict(int)
+    for s in window_sessions:
+        for pid in set(s.practices):
+            counts[pid] += 1
+    from .coach import progression
+
+    grown = progression(store, as_of)
     return {
         "as_of": hi,
         "since": lo,
@@ -101,4 +109,38 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         "helped_most": helped[:5],
         "pro_sessions": pro,
         "calendar": calendar,
+        "practices": [
+            {"id": pid, "name": library.practices[pid].name if pid in library.practices else pid, "times": n}
+            for pid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "pain_by_area": _pain_by_area(rated, library, since, days),
+        "notes": [{"date": s.day, "note": s.note} for s in reversed(window_sessions) if s.note],
+        "flags": [
+            {"date": d, "rule": rule, "area": area, "message": msg} for d, rule, area, msg in store.flags(lo, hi)
+        ],
+        "progression": {"level": grown.level, "message": grown.message},
     }
+
+
+def _pain_by_area(rated: list[Any], library: Library, since: date, days: int) -> dict[str, dict[str, Any]]:
+    """Per area: rated sessions, average pain before and after, and the first and last halves' before."""
+    middle = (since + timedelta(days=days // 2)).isoformat()
+    found: dict[str, list[Any]] = defaultdict(list)
+    for s in rated:
+        areas = {
+            a for pid in s.practices if (p := library.get(pid)) and p.kind in ("massage", "stretch") for a in p.areas
+        }
+        for area in areas:
+            found[area].append(s)
+    out = {}
+    for area, sessions in sorted(found.items()):
+        early = [s.pain_before for s in sessions if s.day < middle]
+        late = [s.pain_before for s in sessions if s.day >= middle]
+        out[area] = {
+            "sessions": len(sessions),
+            "avg_before": round(sum(s.pain_before for s in sessions) / len(sessions), 2),
+            "avg_after": round(sum(s.pain_after for s in sessions) / len(sessions), 2),
+            "first_half_before": round(sum(early) / len(early), 2) if early else None,
+            "second_half_before": round(sum(late) / len(late), 2) if late else None,
+        }
+    return out

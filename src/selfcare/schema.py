@@ -78,7 +78,11 @@ def json_schema() -> dict[str, Any]:
             "equipment": _words(models.EQUIPMENT, "What you need."),
             "avoid_if": _words(models.CONDITIONS, "Never planned with these conditions."),
             "care_if": _words(models.CONDITIONS, "Planned with care: the gentler variant, or shown with its cautions."),
-            "gentler": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "description": "Id of a gentler variant."},
+            "gentler": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "description": "Id of a gentler variant.",
+            },
             "cautions": {
                 "oneOf": [_text(500, "A caution."), {"type": "array", "items": _text(500, "A caution.")}],
                 "description": "Shown before the practice.",
@@ -87,7 +91,10 @@ def json_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["note", "source"],
-                "properties": {"note": _text(500, "A short, modest statement."), "source": _text(300, "Where it comes from.")},
+                "properties": {
+                    "note": _text(500, "A short, modest statement."),
+                    "source": _text(300, "Where it comes from."),
+                },
             },
         },
     }

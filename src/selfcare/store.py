@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorruptStore, EnvironmentFault, SelfcareError
-from .models import RestDay, Session
+from .models import Flag, RestDay, Session
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -202,8 +202,10 @@ class Store:
                 [(session_id, day, rule, area, message) for rule, area, message in flags],
             )
 
-    def import_all(self, sessions: list[Session], rest_days: list[RestDay], created_at: str) -> tuple[int, int]:
-        """Add sessions and rest days not present yet, in one transaction; (sessions, rest days) added."""
+    def import_all(
+        self, sessions: list[Session], rest_days: list[RestDay], created_at: str, flags: list[Flag] | None = None
+    ) -> tuple[int, int]:
+        """Add sessions, rest days and flags not present yet, in one transaction; (sessions, rest days) added."""
         with self.transaction() as db:
             have = set()
             ids = [s.id for s in sessions]
@@ -223,6 +225,16 @@ class Store:
                 [(r.day, r.reason, created_at) for r in rest_days],
             )
             rests = db.total_changes - before
+            for flag in flags or []:
+                known = db.execute(
+                    "SELECT 1 FROM flags WHERE session_id IS ? AND day = ? AND rule = ? AND area IS ?",
+                    (flag.session_id, flag.day, flag.rule, flag.area),
+                ).fetchone()
+                if not known:
+                    db.execute(
+                        "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
+                        (flag.session_id, flag.day, flag.rule, flag.area, flag.message),
+                    )
         return added, rests
 
     def sessions(self, since_day: str | None = None, until_day: str | None = None) -> list[Session]:
@@ -365,12 +377,15 @@ class Store:
     def flags(
         self, since_day: str | None = None, until_day: str | None = None
     ) -> list[tuple[str, str, str | None, str]]:
-        sql = "SELECT day, rule, area, message FROM flags"
+        return [(f.day, f.rule, f.area, f.message) for f in self.all_flags(since_day, until_day)]
+
+    def all_flags(self, since_day: str | None = None, until_day: str | None = None) -> list[Flag]:
+        sql = "SELECT session_id, day, rule, area, message FROM flags"
         params: list[str] = []
         if since_day and until_day:
             sql += " WHERE day BETWEEN ? AND ?"
             params = [since_day, until_day]
-        return [tuple(r) for r in self.query(sql + " ORDER BY day, id", params)]  # type: ignore[misc]
+        return [Flag(*r) for r in self.query(sql + " ORDER BY day, id", params)]
 
     def count_sessions(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM sessions")[0][0])

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import models
 from .errors import SelfcareError
-from .models import RestDay, Session
+from .models import Flag, RestDay, Session
 from .store import Store
 
 FORMAT = "selfcare-log"
@@ -49,6 +49,7 @@ def export_json(store: Store, exported_at: str) -> str:
         "exported_at": exported_at,
         "sessions": [s.to_dict() for s in sessions],
         "rest_days": [r.to_dict() for r in store.rest_days()],
+        "flags": [f.to_dict() for f in store.all_flags()],
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
@@ -78,7 +79,7 @@ class _Bad(Exception):
     pass
 
 
-def read_import(path: Path) -> tuple[list[Session], list[RestDay]]:
+def read_import(path: Path) -> tuple[list[Session], list[RestDay], list[Flag]]:
     """Parse and check a whole export file; raises SelfcareError naming the first problem."""
     label = str(path)
     try:
@@ -134,7 +135,16 @@ def read_import(path: Path) -> tuple[list[Session], list[RestDay]]:
             rests.append(_rest(item))
         except _Bad as exc:
             raise SelfcareError(f"{label}: rest_days[{i}]{exc}") from None
-    return sessions, rests
+    flags_raw = data.get("flags", [])
+    if not isinstance(flags_raw, list):
+        raise SelfcareError(f"{label}: 'flags' must be a list")
+    flags = []
+    for i, item in enumerate(flags_raw):
+        try:
+            flags.append(_flag(item, seen))
+        except _Bad as exc:
+            raise SelfcareError(f"{label}: flags[{i}]{exc}") from None
+    return sessions, rests, flags
 
 
 def _field(item: dict[str, Any], key: str, kinds: tuple[type, ...], *, required: bool = True) -> Any:
@@ -222,8 +232,27 @@ def _rest(item: Any) -> RestDay:
     return RestDay(day, reason)
 
 
+def _flag(item: Any, session_ids: set[str]) -> Flag:
+    if not isinstance(item, dict):
+        raise _Bad(": must be an object")
+    session_id = _field(item, "session_id", (str,), required=False)
+    if session_id is not None and session_id not in session_ids:
+        raise _Bad(".session_id: not a session of this file")
+    day = _day(_field(item, "date", (str,)), "date")
+    rule = _field(item, "rule", (str,))
+    if rule not in ("high-pain", "worse-twice", "no-improvement"):
+        raise _Bad(f".rule: unknown rule '{rule[:40]}'")
+    area = _field(item, "area", (str,), required=False)
+    if area is not None and area not in models.AREAS:
+        raise _Bad(f".area: unknown area '{area[:40]}'")
+    message = _field(item, "message", (str,))
+    if len(message) > 1000:
+        raise _Bad(".message: longer than 1000 characters")
+    return Flag(session_id, day, rule, area, message)
+
+
 def import_file(store: Store, path: Path, imported_at: str) -> tuple[int, int, int]:
     """(sessions added, sessions already there, rest days added)."""
-    sessions, rests = read_import(path)
-    added, rest_added = store.import_all(sessions, rests, imported_at)
+    sessions, rests, flags = read_import(path)
+    added, rest_added = store.import_all(sessions, rests, imported_at, flags)
     return added, len(sessions) - added, rest_added

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import log, plan, profile, progress, routines, transfer  # noqa: F401 - registers the commands
+from . import care, log, plan, profile, progress, routines, transfer  # noqa: F401 - registers the commands
 from .app import app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -47,11 +48,12 @@ class SelfcareGroup(TyperGroup):
             fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code)
         except click_exc.ClickException as exc:
             fail(exc.format_message(), exc.exit_code)
-        except click_exc.Abort:
-            fail("stopped", 130)
-        except KeyboardInterrupt:
+        except (typer.Abort, KeyboardInterrupt):
             fail("stopped", 130)
         except BrokenPipeError:
+            # The reader went away (| head): leave quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(1) from None
         except Exception as exc:  # noqa: BLE001 - never a traceback for a person
             if _state["debug"]:

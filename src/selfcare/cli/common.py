@@ -11,6 +11,7 @@ from ..models import Profile
 
 if TYPE_CHECKING:
     from ..library import Library
+    from ..models import Plan
     from ..planner import Request
     from ..store import Store
 
@@ -69,3 +70,30 @@ def as_of_day(profile: Profile, as_of: str | None) -> date:
 
     base = today(profile)
     return parse_day(as_of, base, "--as-of") if as_of else base
+
+
+def plan_today(library: Library, request: Request, day: date) -> Plan:
+    """The plan for `day`, listening to the log when there is one (none is created)."""
+    from ..coach import plan_for
+
+    if not paths.db_file().exists():
+        return plan_for(None, library, request, day)
+    with open_log() as store:
+        return plan_for(store, library, request, day)
+
+
+def first_run_notice(saved: bool) -> None:
+    """Once, before the first plan of someone without a profile: what selfcare is not."""
+    if saved:
+        return
+    notice = paths.notice_file()
+    if notice.exists():
+        return
+    import sys
+
+    from .setup import DISCLAIMER
+
+    sys.stderr.write(DISCLAIMER + "\n(Shown once. 'selfcare profile setup' makes the plan yours.)\n\n")
+    from ..paths import atomic_write
+
+    atomic_write(notice, "shown\n")

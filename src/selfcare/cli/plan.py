@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import load_library, load_profile, open_log, plan_request
+from .common import first_run_notice, load_library, load_profile, open_log, plan_request, plan_today
 from .common import today as current_day
 
 MINUTES = typer.Option(None, "--minutes", "-m", help="How many minutes you have (default: your profile's).")
@@ -36,7 +36,8 @@ def today(
     request = plan_request(profile, minutes, area, goal)
     base = current_day(profile)
     day = parse_day(date, base) if date else base
-    plan = planner.plan(load_library(), request, day)
+    plan = plan_today(load_library(), request, day)
+    first_run_notice(saved)
     if json:
         render.print_json(plan.to_dict())
         return
@@ -89,10 +90,11 @@ def start(
             "'selfcare start' guides you in a terminal, and this is not one; "
             "see the routine with 'selfcare today' and record it with 'selfcare log'"
         )
-    profile, _ = load_profile()
+    profile, saved = load_profile()
+    first_run_notice(saved)
     request = plan_request(profile, minutes, area, goal)
     library = load_library()
-    plan = planner.plan(library, request, current_day(profile))
+    plan = plan_today(library, request, current_day(profile))
     out = render.console()
     if not plan.items:
         raise SelfcareError("no practice fits this request; try more minutes or another area")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -37,10 +38,15 @@ def report(
     days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days to look back over."),
     as_of: Optional[str] = AS_OF,
     json: bool = typer.Option(False, "--json", help="Print JSON."),
+    for_therapist: bool = typer.Option(False, "--for-therapist", help="A one-page Markdown summary to print or send."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="With --for-therapist: write to this file (0600)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
 ) -> None:
     """How the habit is holding and whether it helps: calendar, minutes, pain and stress.
 
-    Example: selfcare report --days 90
+    Example: selfcare report --days 90 --for-therapist --output for-my-physio.md
     """
     from .. import render, reports
 
@@ -48,7 +54,16 @@ def report(
     day = as_of_day(profile, as_of)
     with open_log() as store:
         data = reports.report(store, load_library(), day, days, profile.days_per_week)
-    if json:
+    if for_therapist:
+        text = render.therapist_markdown(data, profile)
+        if output is None:
+            typer.echo(render.clean(text), nl=False)
+        else:
+            from ..paths import atomic_write
+
+            atomic_write(output, text, overwrite=force)
+            typer.echo(f"wrote {output}", err=True)
+    elif json:
         render.print_json(data)
     else:
         render.report_view(data)
