@@ -57,12 +57,25 @@ def test_a_finished_session_logs_the_sum_of_its_step_times() -> None:
 
 def test_sides_and_repeats_become_segments() -> None:
     steps = [(s.text, s.side, s.seconds) for s in timeline([MASSAGE])]
-    assert steps == [("Settle", None, 10), ("Knead", "left", 20), ("Knead", "right", 20), ("Roll", None, 15), ("Roll", None, 15)]
+    assert steps == [
+        ("Settle", None, 10),
+        ("Knead", "left", 20),
+        ("Knead", "right", 20),
+        ("Roll", None, 15),
+        ("Roll", None, 15),
+    ]
 
 
 def test_breathing_pattern_yields_the_exact_phases_and_durations() -> None:
     phases = [(s.phase, s.seconds, s.cycle) for s in timeline([BREATH]) if s.phase]
-    assert phases == [("inhale", 4, 1), ("hold", 7, 1), ("exhale", 8, 1), ("inhale", 4, 2), ("hold", 7, 2), ("exhale", 8, 2)]
+    assert phases == [
+        ("inhale", 4, 1),
+        ("hold", 7, 1),
+        ("exhale", 8, 1),
+        ("inhale", 4, 2),
+        ("hold", 7, 2),
+        ("exhale", 8, 2),
+    ]
     assert sum(p[1] for p in phases) / 2 == 19
 
 

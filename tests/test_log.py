@@ -84,7 +84,16 @@ def test_streak_json_shape_and_weekly_target(run, ids) -> None:
     for day in ("2026-11-23", "2026-11-24", "2026-11-25"):
         run("log", ids[0], "--date", day)
     streak = run.json("streak")
-    assert set(streak) >= {"as_of", "current", "longest", "done_today", "days_per_week", "week_days_done", "week_streak", "total_days"}
+    assert set(streak) >= {
+        "as_of",
+        "current",
+        "longest",
+        "done_today",
+        "days_per_week",
+        "week_days_done",
+        "week_streak",
+        "total_days",
+    }
     assert streak["as_of"] == "2026-11-27"
     assert (streak["current"], streak["done_today"], streak["total_days"]) == (0, False, 3)
     assert (streak["days_per_week"], streak["week_days_done"], streak["week_streak"]) == (3, 3, 1)
@@ -107,7 +116,20 @@ def test_report_json_counts_minutes_areas_kinds_and_pain(run) -> None:
     listed = {p["id"]: p for p in run.json("routines", "list")}
     massage = next(p for p in listed.values() if p["kind"] == "massage")
     breath = next(p for p in listed.values() if p["kind"] == "breathing")
-    run("log", massage["id"], "--date", "2026-11-20", "--pain-before", "6", "--pain-after", "3", "--stress-before", "5", "--stress-after", "4")
+    run(
+        "log",
+        massage["id"],
+        "--date",
+        "2026-11-20",
+        "--pain-before",
+        "6",
+        "--pain-after",
+        "3",
+        "--stress-before",
+        "5",
+        "--stress-after",
+        "4",
+    )
     run("log", breath["id"], "--date", "2026-11-21", "--pain-before", "4", "--pain-after", "4")
     run("rest", "--date", "2026-11-22")
     report = run.json("report", "--days", "8")
@@ -221,7 +243,9 @@ def test_eight_processes_logging_at_once_store_all_200(home: Path, ids) -> None:
     )
     env = dict(os.environ)
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, ids[0], str(n)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", script, ids[0], str(n)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         for n in range(8)
     ]
     errors = [p.communicate(timeout=300)[1] for p in procs]

@@ -34,7 +34,9 @@ def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path: Path, start
         db.execute(
             "INSERT INTO sessions (id, day, logged_at, logged_ts, seconds, source) VALUES ('a', '2026-01-01', '2026-01-01T10:00:00+00:00', 0, 60, 'manual')"
         )
-        db.execute("INSERT INTO session_practices (session_id, position, practice_id, seconds) VALUES ('a', 0, 'p', 60)")
+        db.execute(
+            "INSERT INTO session_practices (session_id, position, practice_id, seconds) VALUES ('a', 0, 'p', 60)"
+        )
     db.close()
     with store.open_store(path) as s:
         assert s.version() == store.VERSION
@@ -59,7 +61,9 @@ def test_running_migrations_twice_changes_nothing(tmp_path: Path) -> None:
     assert store.migrate(db) == store.VERSION
     db.close()
     with store.open_store(path) as s:
-        s.add_session(Session(id="b", day="2026-01-02", logged_at="2026-01-02T10:00:00+01:00", practices=("x",), seconds=30))
+        s.add_session(
+            Session(id="b", day="2026-01-02", logged_at="2026-01-02T10:00:00+01:00", practices=("x",), seconds=30)
+        )
     assert _tables(path) == before
 
 

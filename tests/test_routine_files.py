@@ -52,14 +52,24 @@ def _broken(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
-) + "practices: *i\n"
+BOMB = (
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    + "practices: *i\n"
+)
 
 # (case, file text, words the one-line error must hold)
 BROKEN = [
-    ("wrong type", GOOD.replace("seconds: 30", "seconds: thirty"), [":10", "my-squeeze", "steps.seconds", "whole number"]),
-    ("unknown kind", GOOD.replace("kind: massage", "kind: masage"), [":4", "my-squeeze", "'kind'", "did you mean 'massage'"]),
+    (
+        "wrong type",
+        GOOD.replace("seconds: 30", "seconds: thirty"),
+        [":10", "my-squeeze", "steps.seconds", "whole number"],
+    ),
+    (
+        "unknown kind",
+        GOOD.replace("kind: massage", "kind: masage"),
+        [":4", "my-squeeze", "'kind'", "did you mean 'massage'"],
+    ),
     ("unknown area", GOOD.replace("[neck, shoulders]", "[nekc, shoulders]"), [":5", "'areas'", "did you mean 'neck'"]),
     ("missing name", GOOD.replace("    name: Shoulder squeeze\n", ""), [":2", "my-squeeze", "'name'", "missing"]),
     ("yaml syntax error", GOOD.replace("areas: [neck, shoulders]", "areas: [neck, shoulders"), [":", "not valid YAML"]),
@@ -68,8 +78,16 @@ BROKEN = [
     ("practices not a list", "practices:\n  id: x\n", [":2", "'practices'", "must be a list"]),
     ("empty file", "", ["empty"]),
     ("alias bomb", BOMB, ["anchors and aliases"]),
-    ("unknown field", GOOD.replace("    summary: Six", "    sumary: Six"), [":20", "my-breath", "did you mean 'summary'"]),
-    ("pacing on a stretch", GOOD.replace("kind: breathing", "kind: stretch"), ["my-breath", "'pacing'", "only breathing"]),
+    (
+        "unknown field",
+        GOOD.replace("    summary: Six", "    sumary: Six"),
+        [":20", "my-breath", "did you mean 'summary'"],
+    ),
+    (
+        "pacing on a stretch",
+        GOOD.replace("kind: breathing", "kind: stretch"),
+        ["my-breath", "'pacing'", "only breathing"],
+    ),
     ("not a mapping", "- just\n- a list\n", [":1", "must be a mapping"]),
     ("bad id", GOOD.replace("id: my-breath", "id: My Breath"), ["kebab-case", "'id'"]),
     ("bool as text", GOOD.replace("name: Slow breath", "name: yes"), ["my-breath", "'name'", "must be text"]),
@@ -79,7 +97,9 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("case", "text", "words"), BROKEN, ids=[c[0] for c in BROKEN])
-def test_broken_file_gets_one_line_naming_file_and_line(run, tmp_path: Path, case: str, text: str | None, words: list[str]) -> None:
+def test_broken_file_gets_one_line_naming_file_and_line(
+    run, tmp_path: Path, case: str, text: str | None, words: list[str]
+) -> None:
     path = tmp_path / "broken.yaml"
     if text is None:
         path.write_bytes(b"practices: [\xff\xfe]\n")
@@ -132,7 +152,9 @@ def test_user_practice_replaces_builtin_and_is_marked(run, home: Path) -> None:
     target = builtin[0]["id"]
     folder = home / "routines"
     folder.mkdir(parents=True)
-    (folder / "mine.yaml").write_text(GOOD.replace("id: my-squeeze", f"id: {target}").replace("Shoulder squeeze", "My own version"))
+    (folder / "mine.yaml").write_text(
+        GOOD.replace("id: my-squeeze", f"id: {target}").replace("Shoulder squeeze", "My own version")
+    )
     listed = {p["id"]: p for p in run.json("routines", "list")}
     assert listed[target]["name"] == "My own version"
     assert listed[target]["overrides"] is True

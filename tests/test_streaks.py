@@ -26,8 +26,22 @@ STREAKS = [
     ("three in a row, today done", ["2026-03-08", "2026-03-09", "2026-03-10"], [], "2026-03-10", 3, 3),
     ("today not yet done keeps the streak", ["2026-03-08", "2026-03-09"], [], "2026-03-10", 2, 2),
     ("a missed day before yesterday breaks it", ["2026-03-07", "2026-03-08"], [], "2026-03-10", 0, 2),
-    ("a gap splits runs", ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-05", "2026-03-06"], [], "2026-03-06", 2, 3),
-    ("a rest day inside a run neither breaks nor adds", ["2026-03-07", "2026-03-09", "2026-03-10"], ["2026-03-08"], "2026-03-10", 3, 3),
+    (
+        "a gap splits runs",
+        ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-05", "2026-03-06"],
+        [],
+        "2026-03-06",
+        2,
+        3,
+    ),
+    (
+        "a rest day inside a run neither breaks nor adds",
+        ["2026-03-07", "2026-03-09", "2026-03-10"],
+        ["2026-03-08"],
+        "2026-03-10",
+        3,
+        3,
+    ),
     ("rest days before an open today", ["2026-03-07"], ["2026-03-08", "2026-03-09"], "2026-03-10", 1, 1),
     ("as-of is a rest day", ["2026-03-08", "2026-03-09"], ["2026-03-10"], "2026-03-10", 2, 2),
     ("across a month end", ["2026-01-30", "2026-01-31", "2026-02-01"], [], "2026-02-01", 3, 3),
@@ -51,16 +65,44 @@ WEEKS = [
     ("target met this week", ["2026-03-02", "2026-03-03", "2026-03-04"], [], "2026-03-04", 3, 3, 1),
     ("target not met yet this week", ["2026-03-02", "2026-03-03"], [], "2026-03-04", 3, 2, 0),
     ("last week met, this week not yet", ["2026-02-23", "2026-02-25", "2026-02-27"], [], "2026-03-04", 3, 0, 1),
-    ("two weeks met then this one", ["2026-02-16", "2026-02-17", "2026-02-23", "2026-02-24", "2026-03-02", "2026-03-03"], [], "2026-03-04", 2, 2, 3),
+    (
+        "two weeks met then this one",
+        ["2026-02-16", "2026-02-17", "2026-02-23", "2026-02-24", "2026-03-02", "2026-03-03"],
+        [],
+        "2026-03-04",
+        2,
+        2,
+        3,
+    ),
     ("a missed week ends the run", ["2026-02-09", "2026-02-10", "2026-02-23", "2026-02-24"], [], "2026-03-04", 2, 0, 1),
     ("weekly target 7 missed by one", [f"2026-02-{n:02d}" for n in range(23, 29)], [], "2026-03-01", 7, 6, 0),
-    ("rest days lower that week's target", ["2026-02-23", "2026-02-24", "2026-02-25", "2026-02-26", "2026-02-27"], ["2026-02-28", "2026-03-01"], "2026-03-02", 7, 0, 1),
-    ("a week of rest is skipped", ["2026-02-16", "2026-02-17"], [f"2026-02-{n}" for n in range(23, 29)] + ["2026-03-01"], "2026-03-04", 2, 0, 1),
+    (
+        "rest days lower that week's target",
+        ["2026-02-23", "2026-02-24", "2026-02-25", "2026-02-26", "2026-02-27"],
+        ["2026-02-28", "2026-03-01"],
+        "2026-03-02",
+        7,
+        0,
+        1,
+    ),
+    (
+        "a week of rest is skipped",
+        ["2026-02-16", "2026-02-17"],
+        [f"2026-02-{n}" for n in range(23, 29)] + ["2026-03-01"],
+        "2026-03-04",
+        2,
+        0,
+        1,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "done", "rest", "as_of", "target", "week_done", "week_streak"), WEEKS, ids=[w[0] for w in WEEKS])
-def test_week_rules(case: str, done: list[str], rest: list[str], as_of: str, target: int, week_done: int, week_streak: int) -> None:
+@pytest.mark.parametrize(
+    ("case", "done", "rest", "as_of", "target", "week_done", "week_streak"), WEEKS, ids=[w[0] for w in WEEKS]
+)
+def test_week_rules(
+    case: str, done: list[str], rest: list[str], as_of: str, target: int, week_done: int, week_streak: int
+) -> None:
     result = stats.streak(done, rest, d(as_of), target)
     assert result.week_days_done == week_done, case
     assert result.week_streak == week_streak, case
@@ -104,8 +146,15 @@ dates = st.lists(st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 3
 
 
 @settings(max_examples=300, deadline=None)
-@given(done=dates, rest=dates, as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)), target=st.integers(1, 7))
-def test_streak_never_exceeds_distinct_days_logged(done: list[date], rest: list[date], as_of: date, target: int) -> None:
+@given(
+    done=dates,
+    rest=dates,
+    as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)),
+    target=st.integers(1, 7),
+)
+def test_streak_never_exceeds_distinct_days_logged(
+    done: list[date], rest: list[date], as_of: date, target: int
+) -> None:
     result = stats.streak(done, rest, as_of, target)
     counted = {x for x in done if x <= as_of}
     assert 0 <= result.current <= result.longest <= len(counted) == result.total_days
@@ -113,8 +162,15 @@ def test_streak_never_exceeds_distinct_days_logged(done: list[date], rest: list[
 
 
 @settings(max_examples=300, deadline=None)
-@given(done=dates, rest=dates, as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)), target=st.integers(1, 7))
-def test_habit_strength_stays_between_zero_and_one(done: list[date], rest: list[date], as_of: date, target: int) -> None:
+@given(
+    done=dates,
+    rest=dates,
+    as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)),
+    target=st.integers(1, 7),
+)
+def test_habit_strength_stays_between_zero_and_one(
+    done: list[date], rest: list[date], as_of: date, target: int
+) -> None:
     score = stats.habit_strength(done, rest, as_of, target)
     assert 0.0 <= score <= 1.0 and not math.isnan(score)
 

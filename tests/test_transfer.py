@@ -24,8 +24,22 @@ def _without_source(sessions: list[dict]) -> list[dict]:
     return [{k: v for k, v in s.items() if k != "source"} for s in sessions]
 
 
-def test_export_then_import_into_an_empty_home_gives_the_same_history(run, ids, home: Path, tmp_path: Path, monkeypatch) -> None:
-    run("log", ids[0], ids[1], "--date", "2026-11-20", "--pain-before", "5", "--pain-after", "2", "--note", "good, \"quoted\"")
+def test_export_then_import_into_an_empty_home_gives_the_same_history(
+    run, ids, home: Path, tmp_path: Path, monkeypatch
+) -> None:
+    run(
+        "log",
+        ids[0],
+        ids[1],
+        "--date",
+        "2026-11-20",
+        "--pain-before",
+        "5",
+        "--pain-after",
+        "2",
+        "--note",
+        'good, "quoted"',
+    )
     run("log", "--pro", "massage-therapist", "--minutes", "60", "--date", "2026-11-22")
     run("log", ids[2], "--date", "2026-11-26T23:30", "--stress-before", "7", "--stress-after", "3")
     run("rest", "--date", "2026-11-24", "--reason", "ill")
@@ -56,7 +70,7 @@ def test_export_refuses_to_overwrite_without_force(run, ids, tmp_path: Path) -> 
 
 
 def test_csv_export_is_a_spreadsheet_with_formulas_defused(run, ids) -> None:
-    run("log", ids[0], "--note", "=HYPERLINK(\"http://x\")")
+    run("log", ids[0], "--note", '=HYPERLINK("http://x")')
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
     assert rows[0]["practices"] == ids[0]
     assert rows[0]["note"].startswith("'=")
@@ -118,7 +132,7 @@ sessions_strategy = st.lists(
         st.integers(0, 23),
         st.sampled_from([None, 0, 3, 7, 10]),
         st.sampled_from([None, 0, 2, 9]),
-        st.sampled_from([None, "", "ok", "notes, with \"quotes\"\nand lines", "[bold]x[/]"]),
+        st.sampled_from([None, "", "ok", 'notes, with "quotes"\nand lines', "[bold]x[/]"]),
     ),
     min_size=1,
     max_size=12,

@@ -69,11 +69,14 @@ class _Need:
     area: str | None = None
     goal: str | None = None
     must: bool = True
+    any_area: tuple[str, ...] = ()  # serves when it shares one of these areas
 
     def serves(self, p: Practice) -> bool:
         if p.kind not in self.kinds:
             return False
         if self.area and self.area not in p.areas:
+            return False
+        if self.any_area and not set(self.any_area) & set(p.areas):
             return False
         return not (self.goal and self.goal not in p.goals)
 
@@ -213,8 +216,9 @@ def _area_kinds(goals: tuple[str, ...]) -> tuple[str, ...]:
 def _needs(request: Request) -> list[_Need]:
     kinds = _area_kinds(request.goals)
     verb = "works on" if kinds[0] == "massage" else "stretches"
-    goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS) or "comfort"
-    needs = [_Need(f"{verb} your {AREAS[a]}, for {goal_text}", kinds, area=a) for a in request.areas]
+    goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS)
+    goal_text = f", for {goal_text}" if goal_text else ""
+    needs = [_Need(f"{verb} your {AREAS[a]}{goal_text}", kinds, area=a) for a in request.areas]
     for g in request.goals:
         if g in ("stress", "sleep"):
             needs.append(_Need(f"for {GOALS[g]}", ("breathing", "meditation"), goal=g))
@@ -223,7 +227,7 @@ def _needs(request: Request) -> list[_Need]:
                 _Need("to clear your head, for focus", ("breathing", "meditation", "stretch"), goal=g, must=False)
             )
     if any(g in WORK_GOALS for g in request.goals):
-        needs.append(_Need("a stretch after the massage", ("stretch",), must=False))
+        needs.append(_Need("a stretch after the massage", ("stretch",), must=False, any_area=request.areas))
     for g in request.goals:
         if g in STRETCH_GOALS:
             needs.append(_Need(f"for {GOALS[g]}", ("stretch",), goal=g, must=False))
@@ -255,7 +259,9 @@ def plan(
     items = []
     for p, why in _order(chosen, request):
         # Safety first, then why a practice stands in for a rested one, then feedback.
-        reason = swaps.get(p.id) or (why if "instead of" in why else None) or history.reasons.get(p.id) or why
+        reason = (why if "instead of" in why else None) or history.reasons.get(p.id) or why
+        if p.id in swaps:
+            reason = f"{reason}; {swaps[p.id]}"
         items.append(PlanItem(practice=p, seconds=p.seconds, reason=reason))
     return Plan(
         date=day.isoformat(),
@@ -318,15 +324,19 @@ def _choose(
             options.sort(key=lambda p: INTENSITIES.index(p.intensity))
             label = f"instead of {replaced[0].name} ({(rested or {})[replaced[0].id]})"
         # Rank decides among practices of a sensible length for the time left;
-        # a practice that serves one of the goals too is preferred.
+        # one that serves a goal too is preferred, then one near its share of time.
         fitting = [p for p in options if _shortest(p) <= room]
+        cap = share * 1.3
+
+        def tier(p: Practice, level: int, share: float = share, cap: float = cap) -> bool:
+            sized = share * 0.5 <= p.seconds <= cap if level < 2 else _shortest(p) <= cap
+            return sized and (level % 2 == 1 or serves_goal(p))
+
         pick = None
-        for prefer_goal in (True, False):
+        for level in range(4):
             for p in fitting:
-                if prefer_goal and not serves_goal(p):
-                    continue
-                if _shortest(p) <= share * 1.3:
-                    pick = _fit(p, min(room, max(_shortest(p), int(share * 1.3))))
+                if tier(p, level):
+                    pick = _fit(p, min(room, max(_shortest(p), int(cap))))
                     if pick:
                         break
             if pick:
@@ -334,26 +344,59 @@ def _choose(
         if pick is None and fitting:
             pick = _fit(min(fitting, key=_shortest), room)
         if pick is None:
+            what = need.label.split(", for")[0]
             if need.must and options:
-                notes.append(f"not enough time today for: {need.label.split(', for')[0]}")
+                notes.append(f"not enough time today for: {what}")
+            elif need.must:
+                notes.append(f"nothing safe with your health conditions for: {what}; ask your clinician what suits you")
             continue
         chosen.append((pick, label))
         used.add(pick.id)
 
-    # Top up with practices that serve the request, then with anything calm.
+    def full() -> bool:
+        return total() >= budget * 0.9
+
+    def add(p: Practice, why: str) -> bool:
+        fitted = _fit(p, hi - total())
+        if fitted is None:
+            return False
+        chosen.append((fitted, why))
+        used.add(p.id)
+        return True
+
+    # Close quietly: stress and sleep get a meditation (or more breathing) when there is time.
+    relax = [g for g in request.goals if g in ("stress", "sleep")]
+    if relax and not full() and not any(p.kind == "meditation" for p, _ in chosen):
+        for kind in ("meditation", "breathing"):
+            picks = [p for p in ordered if p.id not in used and p.kind == kind and any(g in p.goals for g in relax)]
+            if any(p.seconds <= hi - total() and add(p, f"closes quietly, for {GOALS[relax[-1]]}") for p in picks):
+                break
+    # Each area: a stretch after the massage (or a massage before the stretch).
+    for area in request.areas:
+        have = {p.kind for p, _ in chosen if area in p.areas}
+        for kind in ("stretch", "massage"):
+            if full() or kind in have or not have & {"massage", "stretch"}:
+                continue
+            word = "stretches" if kind == "stretch" else "works on"
+            for p in ordered:
+                if p.id not in used and p.kind == kind and area in p.areas and add(p, f"{word} your {AREAS[area]} too"):
+                    break
+
+    # Then more for the areas (two of a kind at most), the goals, anything calm.
+    def per_area_ok(p: Practice) -> bool:
+        return all(
+            sum(1 for q, _ in chosen if a in q.areas and q.kind == p.kind) < 2 for a in p.areas if a in request.areas
+        )
+
     def top_up(predicate: object) -> None:
         for p in ordered:
-            if total() >= budget * 0.9:
+            if full():
                 return
-            if p.id in used or not predicate(p):  # type: ignore[operator]
-                continue
-            fitted = _fit(p, hi - total())
-            if fitted is not None:
-                chosen.append((fitted, _extra_reason(fitted, request)))
-                used.add(p.id)
+            if p.id not in used and predicate(p) and per_area_ok(p):  # type: ignore[operator]
+                add(p, _extra_reason(p, request))
 
     top_up(lambda p: any(a in p.areas for a in request.areas) and p.kind in ("massage", "stretch"))
-    top_up(lambda p: serves_goal(p))
+    top_up(lambda p: serves_goal(p) and p.kind in ("breathing", "meditation"))
     if total() < lo:
         top_up(lambda p: p.kind in ("breathing", "meditation", "stretch"))
     if total() < lo:
@@ -404,8 +447,9 @@ def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[P
     breaths = [c for c in chosen if c[0].kind == "breathing"]
     opener = None
     closes_with_breath = "sleep" in request.goals and not any(c[0].kind == "meditation" for c in chosen)
-    if breaths and len(chosen) > 1 and not (closes_with_breath and len(breaths) == 1):
-        opener = min(breaths, key=lambda c: c[0].seconds)
+    short = [c for c in breaths if c[0].seconds <= 180]
+    if short and len(chosen) > 1 and not (closes_with_breath and len(breaths) == 1):
+        opener = min(short, key=lambda c: c[0].seconds)
     rest = [c for c in chosen if c is not opener]
     rest.sort(
         key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if _PHASE[c[0].kind] < 3 else 0, c[0].kind == "breathing")
