@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Run, file_mode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import Run, file_mode
 
 
 @pytest.fixture
