@@ -172,8 +172,8 @@ class Guide:
         return self.state in ("finished", "stopped")
 
     def record(self) -> list[tuple[str, int]]:
-        """(practice id, whole seconds spent) for every practice that was begun."""
-        return [(p.id, round(secs)) for p, secs in zip(self.practices, self.spent, strict=True) if round(secs) > 0]
+        """(practice id, whole seconds spent) for every practice that was begun (at least 1 s)."""
+        return [(p.id, max(1, round(secs))) for p, secs in zip(self.practices, self.spent, strict=True) if secs > 0]
 
     def total_spent(self) -> int:
         return sum(secs for _, secs in self.record())

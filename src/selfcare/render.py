@@ -447,3 +447,27 @@ def doctor_view(findings: list[tuple[str, str, str]]) -> None:
         line.append(f"{what:<14} ", style="bold")
         line.append(clean(detail))
         out.print(line)
+
+
+def session_summary(result: Any) -> None:
+    """After a guided session: what was done, the ratings, and the streak."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    s = result.session
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column()
+    table.add_column(justify="right")
+    for name, secs in zip(result.names, s.practice_seconds, strict=False):
+        table.add_row(_text(name), duration(secs))
+    table.add_row(_text("total", "bold"), _text(duration(s.seconds), "bold"))
+    for label, before, after in (("pain", s.pain_before, s.pain_after), ("stress", s.stress_before, s.stress_after)):
+        if before is not None or after is not None:
+            table.add_row(label, f"{_dash(before)} → {_dash(after)}")
+    table.add_row(
+        _text("streak", "bold green"),
+        _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
+    )
+    console().print(Panel(table, title="session logged", title_align="left", border_style="green", expand=False))
+    for _rule, _area, message in result.flags:
+        console().print(_text(f"! {message}", "bold yellow"))

@@ -140,4 +140,4 @@ def start(
     )
     with open_log() as store:
         result = logbook.record(store, library, profile, entry)
-    render.logged(result)
+    render.session_summary(result)

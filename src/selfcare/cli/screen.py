@@ -6,6 +6,7 @@ clock, and draws what `Guide.view()` says.
 
 from __future__ import annotations
 
+import math
 import os
 import select
 import sys
@@ -53,7 +54,8 @@ def _bar(fraction: float, width: int, style: str) -> Any:
     from rich.text import Text
 
     filled = max(0, min(width, round(width * fraction)))
-    return Text("━" * filled, style=style) + Text("━" * (width - filled), style="grey30")
+    # Two different characters, so the bar reads even without colour.
+    return Text("█" * filled, style=style) + Text("░" * (width - filled), style="grey30")
 
 
 def draw(view: View, width: int = 60) -> Any:
@@ -75,7 +77,7 @@ def draw(view: View, width: int = 60) -> Any:
     if seg.phase is not None:
         # The pacer: fills on the in-breath, holds still, empties on the out-breath.
         word = Text(f"{seg.text}", style=f"bold {style}")
-        word.append(f"  {view.remaining:0.0f}", style="bold")
+        word.append(f"  {math.ceil(view.remaining - 1e-9)}", style="bold")
         lines.append(word)
         lines.append(_bar(view.fill, width, style))
         lines.append(Text(f"breath {seg.cycle} of {seg.cycles}", style="dim"))

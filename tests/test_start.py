@@ -1,0 +1,121 @@
+"""`selfcare start` in a real pseudo-terminal, and refused without one."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import sys
+import time
+
+import pytest
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\r")
+
+
+class Terminal:
+    """A child process on a pty: send keys, wait for text on the screen."""
+
+    def __init__(self, args: list[str]) -> None:
+        # pty.fork makes the pty the child's controlling terminal, so Ctrl-C is a real SIGINT.
+        env = dict(os.environ, COLUMNS="100", LINES="30", TERM="xterm-256color")
+        pid, self.master = pty.fork()
+        if pid == 0:  # the child
+            os.execve(args[0], args, env)
+        self.pid = pid
+        self.seen = ""
+
+    def expect(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            left = deadline - time.monotonic()
+            assert left > 0, f"never saw {text!r}; screen so far:\n{self.seen[-2000:]}"
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:
+                    chunk = ""
+                self.seen += ANSI.sub("", chunk)
+        return self.seen
+
+    def countdown_moves(self) -> None:
+        """Wait until the step countdown shows two different times: the clock is running."""
+        times: set[str] = set()
+        deadline = time.monotonic() + 20
+        while len(times) < 2:
+            assert time.monotonic() < deadline, "the countdown never moved"
+            self.expect("q stop", timeout=5)
+            times.update(re.findall(r"│ (\d+:\d\d) ", self.seen))
+            if len(times) < 2:
+                ready, _, _ = select.select([self.master], [], [], 0.5)
+                if ready:
+                    self.seen += ANSI.sub("", os.read(self.master, 65536).decode("utf-8", "replace"))
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self) -> int:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                # Drain the screen so the child never blocks on a full pty.
+                if select.select([self.master], [], [], 0.2)[0]:
+                    self.seen += ANSI.sub("", os.read(self.master, 65536).decode("utf-8", "replace"))
+            except OSError:
+                pass
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                os.close(self.master)
+                return os.waitstatus_to_exitcode(status)
+        os.kill(self.pid, 9)
+        raise AssertionError("selfcare start did not end")
+
+
+def test_start_asks_guides_stops_on_q_and_logs_what_was_done(run) -> None:
+    first = run.json("today", "--minutes", "5")["items"][0]["name"]
+    term = Terminal([sys.executable, "-m", "selfcare", "start", "--minutes", "5", "--quiet"])
+    term.expect("Pain or tension now?")
+    term.send("6\r")
+    term.expect("Stress now?")
+    term.send("\r")
+    screen = term.expect("q stop")
+    assert first in screen
+    term.countdown_moves()
+    term.send("q")
+    term.expect("Log what you did")
+    term.send("y\r")
+    term.expect("Pain or tension now?")
+    term.send("4\r")
+    term.expect("Stress now?")
+    term.send("\r")
+    term.expect("A note?")
+    term.send("[bold]calm\r")
+    term.expect("session logged")
+    assert term.wait() == 0
+    [session] = run.json("history")
+    assert (session["pain_before"], session["pain_after"], session["stress_before"]) == (6, 4, None)
+    assert session["source"] == "guided" and session["note"] == "[bold]calm"
+    assert "Traceback" not in term.seen
+
+
+def test_start_without_a_terminal_points_to_today_and_log(run) -> None:
+    line = run.fails("start")
+    assert "not one" in line and "selfcare today" in line and "selfcare log" in line
+
+
+@pytest.mark.parametrize("key", ["\x03"])
+def test_ctrl_c_stops_and_asks(run, key: str) -> None:
+    term = Terminal([sys.executable, "-m", "selfcare", "start", "--minutes", "5", "--quiet"])
+    term.expect("Pain or tension now?")
+    term.send("\r")
+    term.expect("Stress now?")
+    term.send("\r")
+    term.countdown_moves()
+    term.send(key)
+    term.expect("Log what you did")
+    term.send("n\r")
+    term.expect("Not logged")
+    assert term.wait() == 0
+    assert run.json("history") == []
