@@ -183,7 +183,7 @@ def _no_improvement(store: Store, area: str, sessions: list[Session], new: Sessi
     start = today - timedelta(days=13)
     window = [s for s in sessions if s.day >= start.isoformat()]
     days_practised = {s.day for s in window}
-    if len(days_practised) < 8 or min(days_practised) > (start + timedelta(days=2)).isoformat():
+    if len(days_practised) < REGULAR_DAYS or min(days_practised) > start.isoformat():
         return None  # not yet two weeks of regular practice for this area
     first = [s.pain_before for s in window if s.day < (start + timedelta(days=7)).isoformat()]
     last = [s.pain_before for s in window if s.day >= (start + timedelta(days=7)).isoformat()]

@@ -327,20 +327,12 @@ def _choose(
         # one that serves a goal too is preferred, then one near its share of time.
         fitting = [p for p in options if _shortest(p) <= room]
         cap = share * 1.3
-
-        def tier(p: Practice, level: int, share: float = share, cap: float = cap) -> bool:
-            sized = share * 0.5 <= p.seconds <= cap if level < 2 else _shortest(p) <= cap
-            return sized and (level % 2 == 1 or serves_goal(p))
-
-        pick = None
-        for level in range(4):
-            for p in fitting:
-                if tier(p, level):
-                    pick = _fit(p, min(room, max(_shortest(p), int(cap))))
-                    if pick:
-                        break
-            if pick:
-                break
+        # Among the three best-ranked that fit (serving a goal too, if any does),
+        # the first of a sensible length for its share of the time.
+        small = [p for p in fitting if _shortest(p) <= cap]
+        top = ([p for p in small if serves_goal(p)] or small)[:3]
+        best = next((p for p in top if share * 0.5 <= p.seconds <= cap), top[0] if top else None)
+        pick = _fit(best, min(room, max(_shortest(best), int(cap)))) if best else None
         if pick is None and fitting:
             pick = _fit(min(fitting, key=_shortest), room)
         if pick is None:
