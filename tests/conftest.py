@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from selfcare.cli import app
+from selfcare.cli import application
+
+app = application()
 
 NOW = "2026-11-27T09:00:00+01:00"  # a Friday morning in Paris
 

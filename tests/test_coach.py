@@ -174,7 +174,7 @@ def test_progression_never_passes_content_limits() -> None:
             if q.pacing and (q.pacing.inhale, q.pacing.hold_in, q.pacing.exhale) == (4, 7, 8):
                 assert q.pacing.cycles <= MAX_478_CYCLES
             if q.kind == "stretch":
-                grown = [s for s, o in zip(q.steps, p.steps) if s.seconds != o.seconds]
+                grown = [s for s, o in zip(q.steps, p.steps, strict=True) if s.seconds != o.seconds]
                 assert all(s.seconds <= MAX_HOLD_SECONDS for s in grown)
     big = [plan(LIBRARY, Request(30, ("chest",), ("sleep",)), DAY + timedelta(days=n)) for n in range(30)]
     for p in big:

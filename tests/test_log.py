@@ -233,7 +233,8 @@ def test_history_days_window(run, ids) -> None:
 def test_eight_processes_logging_at_once_store_all_200(home: Path, ids) -> None:
     script = (
         "import sys\n"
-        "from selfcare.cli import app\n"
+        "from selfcare.cli import application\n"
+        "app = application()\n"
         "for i in range(25):\n"
         "    try:\n"
         "        app(['log', sys.argv[1], '--note', f'{sys.argv[2]}-{i}'])\n"

@@ -16,8 +16,8 @@ day and is reproducible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from .library import Library
 from .models import AREAS, Plan, Session
@@ -39,8 +39,7 @@ def _short(day: str) -> str:
     return f"{d.day} {d:%b}"
 
 
-@dataclass(frozen=True)
-class Progression:
+class Progression(NamedTuple):
     level: float  # 1.0 = as written
     active_recent: int  # active days in the last 14
     active_before: int  # active days in the 14 before that

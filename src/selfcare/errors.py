@@ -7,7 +7,6 @@ exits with `exit_code`: 2 for bad input, 1 for a fault in the environment
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -57,6 +56,8 @@ class CorruptStore(SelfcareError):
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -23,7 +23,6 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +68,13 @@ def builtin_dir() -> Path:
     return here.parent.parent / "routines"
 
 
-@dataclass(frozen=True)
 class Library:
-    practices: dict[str, Practice]
+    """The practices by id, in load order."""
+
+    __slots__ = ("practices",)
+
+    def __init__(self, practices: dict[str, Practice]) -> None:
+        self.practices = practices
 
     def __iter__(self) -> Iterator[Practice]:
         return iter(self.practices.values())
@@ -405,9 +408,7 @@ def _cautions(node: Any, ctx: _Ctx) -> tuple[str, ...]:
 
 
 def _with(practice: Practice, **changes: Any) -> Practice:
-    from dataclasses import replace
-
-    return replace(practice, **changes)
+    return practice._replace(**changes)
 
 
 # --- the whole library ------------------------------------------------------

@@ -1,14 +1,15 @@
-"""The words selfcare speaks and the frozen records it passes around.
+"""The words selfcare speaks and the immutable records it passes around.
 
 Vocabularies (kinds, areas, goals, conditions, ...) are defined here once;
 the loader, the profile, the planner, the JSON Schema and the README all take
-them from this module. Nothing here does I/O, so importing it is cheap.
+them from this module. Records are NamedTuples rather than frozen dataclasses:
+just as immutable, and several times cheaper to define, which every run of
+the command pays at start-up. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 KINDS: dict[str, str] = {
     "massage": "self-massage",
@@ -122,8 +123,7 @@ DEFAULT_MINUTES = 10
 DEFAULT_DAY_STARTS_AT = "04:00"
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     text: str
     seconds: int
     side: str | None = None  # None: no side; "both": left then right
@@ -134,8 +134,7 @@ class Step:
         return self.seconds * self.repeat * (2 if self.side == "both" else 1)
 
 
-@dataclass(frozen=True)
-class Pacing:
+class Pacing(NamedTuple):
     inhale: float
     exhale: float
     cycles: int
@@ -167,14 +166,12 @@ class Pacing:
         return [(name, secs) for name, secs in order if secs > 0]
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     note: str
     source: str
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(NamedTuple):
     id: str
     name: str
     kind: str
@@ -211,8 +208,7 @@ class Practice:
         }
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     areas: tuple[str, ...] = DEFAULT_AREAS
     goals: tuple[str, ...] = DEFAULT_GOALS
     minutes: int = DEFAULT_MINUTES
@@ -232,8 +228,7 @@ class Profile:
         }
 
 
-@dataclass(frozen=True)
-class PlanItem:
+class PlanItem(NamedTuple):
     practice: Practice
     seconds: int
     reason: str
@@ -251,15 +246,14 @@ class PlanItem:
         }
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     date: str
     minutes: int
     areas: tuple[str, ...]
     goals: tuple[str, ...]
     items: tuple[PlanItem, ...]
     # practices left out for safety: condition id -> how many
-    left_out: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int]
     notes: tuple[str, ...] = ()
 
     @property
@@ -279,8 +273,7 @@ class Plan:
         }
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """One logged session. `day` is the day it counts for; `logged_at` the moment, with its offset."""
 
     id: str
@@ -317,8 +310,7 @@ class Session:
         }
 
 
-@dataclass(frozen=True)
-class RestDay:
+class RestDay(NamedTuple):
     day: str
     reason: str | None = None
 
@@ -326,8 +318,7 @@ class RestDay:
         return {"date": self.day, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """A red flag raised when a session was logged."""
 
     session_id: str | None

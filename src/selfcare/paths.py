@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import EnvironmentFault, SelfcareError
@@ -98,6 +97,8 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
     ensure_private_dir(path.parent)
     if not overwrite and path.exists():
         raise SelfcareError(f"{path} already exists; use --force to overwrite it")
+    import tempfile
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -21,11 +21,13 @@ mix; yesterday's picks are drawn with a quarter of their weight. History facts
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Profile
 
@@ -36,8 +38,7 @@ WORK_GOALS = ("tension", "pain-relief", "circulation")
 STRETCH_GOALS = ("flexibility", "posture")
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     minutes: int
     areas: tuple[str, ...]
     goals: tuple[str, ...]
@@ -48,18 +49,20 @@ class Request:
         return cls(profile.minutes, profile.areas, profile.goals, profile.conditions)
 
 
-@dataclass(frozen=True)
-class History:
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class History(NamedTuple):
     """What the log says, reduced to what the planner weighs."""
 
     # practice id -> weight multiplier (helped > 1, rested 0, long unused > 1)
-    weights: dict[str, float] = field(default_factory=dict)
+    weights: Mapping[str, float] = _EMPTY
     # practice id -> the reason to show when a weight applied
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: Mapping[str, str] = _EMPTY
     # practice id -> progression factor for holds/cycles (1.0 = as written)
-    progression: dict[str, float] = field(default_factory=dict)
+    progression: Mapping[str, float] = _EMPTY
     # practice id -> why it is rested (it raised pain, or felt too intense)
-    rested: dict[str, str] = field(default_factory=dict)
+    rested: Mapping[str, str] = _EMPTY
 
 
 @dataclass
@@ -85,8 +88,8 @@ class _Need:
 
 
 def _draw(day: date, practice_id: str) -> float:
-    digest = hashlib.blake2b(f"{day.isoformat()}|{practice_id}".encode(), digest_size=8).digest()
-    return (int.from_bytes(digest, "big") + 1) / (2**64 + 2)
+    """A uniform draw in (0, 1) fixed by the day and the practice (a str seed is hashed with SHA-512)."""
+    return random.Random(f"{day.isoformat()}|{practice_id}").random() or 0.5
 
 
 def _ranks(practices: Iterable[Practice], day: date, weights: dict[str, float]) -> dict[str, float]:
@@ -151,7 +154,7 @@ def cycle_cap(p: Practice) -> int:
 
 def _scaled(p: Practice, cycles: int) -> Practice:
     assert p.pacing is not None
-    return replace(p, pacing=replace(p.pacing, cycles=cycles))
+    return p._replace(pacing=p.pacing._replace(cycles=cycles))
 
 
 def _cycle_range(p: Practice) -> tuple[int, int]:
@@ -185,20 +188,22 @@ def _shortest(p: Practice) -> int:
     return _scaled(p, lo).seconds
 
 
-def progressed(p: Practice, factor: float, limits: dict[str, int] | None = None) -> Practice:
-    """Holds and breathing cycles grown by `factor`, within safe limits."""
+def progressed(p: Practice, factor: float) -> Practice:
+    """Holds and breathing cycles grown by `factor`, within CONTENT.md's limits."""
     if factor <= 1.0:
         return p
     if p.pacing is not None:
-        cap = (limits or {}).get(p.id, p.pacing.cycles)
-        cycles = min(cap, max(p.pacing.cycles, round(p.pacing.cycles * factor)))
+        cycles = min(cycle_cap(p), max(p.pacing.cycles, round(p.pacing.cycles * factor)))
         return _scaled(p, cycles)
     if p.kind == "stretch":
-        # Stretch holds grow towards 30 s, never past it (ACSM: 10-30 s).
+        # Holds of 15-29 s grow towards 30 s and never past it; shorter cues stay.
         steps = tuple(
-            replace(s, seconds=min(30, round(s.seconds * factor))) if 15 <= s.seconds < 30 else s for s in p.steps
+            s._replace(seconds=min(MAX_HOLD_SECONDS, round(s.seconds * factor)))
+            if 15 <= s.seconds < MAX_HOLD_SECONDS
+            else s
+            for s in p.steps
         )
-        return replace(p, steps=steps)
+        return p._replace(steps=steps)
     return p
 
 
@@ -376,6 +381,8 @@ def _choose(
 
     # Then more for the areas (two of a kind at most), the goals, anything calm.
     def per_area_ok(p: Practice) -> bool:
+        if p.kind not in ("massage", "stretch"):
+            return True
         return all(
             sum(1 for q, _ in chosen if a in q.areas and q.kind == p.kind) < 2 for a in p.areas if a in request.areas
         )
@@ -404,7 +411,7 @@ def _stretch_breathing(chosen: list[tuple[Practice, str]], pool: dict[str, Pract
         cap = cycle_cap(pool[p.id])
         total = sum(q.seconds for q, _ in chosen)
         while total < lo and p.pacing.cycles < cap:
-            longer = replace(p, pacing=replace(p.pacing, cycles=p.pacing.cycles + 1))
+            longer = p._replace(pacing=p.pacing._replace(cycles=p.pacing.cycles + 1))
             if total - p.seconds + longer.seconds > hi:
                 break
             total += longer.seconds - p.seconds

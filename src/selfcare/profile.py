@@ -9,7 +9,6 @@ named and never overwritten behind the person's back.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,18 +77,71 @@ def parse_value(key: str, value: str) -> Any:
 
 
 def with_value(profile: Profile, key: str, value: str) -> Profile:
-    return replace(profile, **{key: parse_value(key, value)})
+    return profile._replace(**{key: parse_value(key, value)})
 
 
 # --- config.yaml ------------------------------------------------------------
 
 
-def load(path: Path) -> Profile | None:
-    """The saved profile, or None when there is none yet."""
+def load(path: Path, cache: Path | None = None) -> Profile | None:
+    """The saved profile, or None when there is none yet.
+
+    With `cache`, the parsed profile is kept as JSON keyed on the file's inode,
+    size and mtime, so a normal run does not import YAML at all.
+    """
     try:
-        raw = path.read_bytes()
+        st = path.stat()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise SelfcareError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+    key = [str(path), st.st_ino, st.st_size, st.st_mtime_ns]
+    if cache is not None:
+        cached = _read_cache(cache, key)
+        if cached is not None:
+            return cached
+    profile = _parse(path)
+    if cache is not None and profile is not None:
+        _write_cache(cache, key, profile)
+    return profile
+
+
+def _read_cache(cache: Path, key: list[Any]) -> Profile | None:
+    import json
+
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data["key"] != key:
+            return None
+        values = data["profile"]
+        return Profile(
+            areas=tuple(values["areas"]),
+            goals=tuple(values["goals"]),
+            minutes=int(values["minutes"]),
+            days_per_week=int(values["days_per_week"]),
+            conditions=tuple(values["conditions"]),
+            day_starts_at=str(values["day_starts_at"]),
+            acknowledged=bool(values["acknowledged"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, stale or damaged: read config.yaml
+
+
+def _write_cache(cache: Path, key: list[Any], profile: Profile) -> None:
+    import contextlib
+    import json
+
+    from .paths import atomic_write
+
+    data = {"key": key, "profile": dict(profile.to_dict(), acknowledged=profile.acknowledged)}
+    with contextlib.suppress(Exception):  # a cache that cannot be written is only slower
+        atomic_write(cache, json.dumps(data))
+
+
+def _parse(path: Path) -> Profile | None:
+    try:
+        raw = path.read_bytes()
     except OSError as exc:
         raise SelfcareError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     import yaml
@@ -112,7 +164,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Profile:
     profile = Profile()
     for key, value in data.items():
         if key == "acknowledged_disclaimer":
-            profile = replace(profile, acknowledged=bool(value))
+            profile = profile._replace(acknowledged=bool(value))
             continue
         if key not in KEYS:
             raise SelfcareError(f"{path}: {unknown('key', str(key), KEYS)}")
@@ -130,7 +182,7 @@ def from_dict(data: dict[str, Any], path: Path) -> Profile:
                 f"{path}: '{key}' has a value of the wrong type; fix it or run 'selfcare profile set {key} ...'"
             )
         try:
-            profile = replace(profile, **{key: parse_value(key, text)})
+            profile = profile._replace(**{key: parse_value(key, text)})
         except SelfcareError as exc:
             raise SelfcareError(f"{path}: {key}: {exc.message}") from None
     return profile

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 
 def _dates(days: Iterable[str | date]) -> set[date]:
     return {d if isinstance(d, date) else date.fromisoformat(d) for d in days}
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(NamedTuple):
     as_of: str
     current: int
     longest: int

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
-from ..errors import SelfcareError
-
-_state = {"debug": False}
-
-
-def fail(message: str, code: int = 2) -> None:
-    """Print one clean line to stderr and leave with `code`."""
-    from ..render import clean
-
-    sys.stderr.write(f"selfcare: {clean(message)}\n")
-    sys.stderr.flush()
-    raise SystemExit(code)
+from .guard import guarded, state
 
 
 class SelfcareGroup(TyperGroup):
@@ -37,28 +24,13 @@ class SelfcareGroup(TyperGroup):
     ) -> Any:
         from typer._click import exceptions as click_exc
 
-        try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except SelfcareError as exc:
-            if _state["debug"]:
-                raise
-            fail(exc.message, exc.exit_code)
-        except click_exc.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "selfcare"
-            fail(f"{exc.format_message()} (see '{where} --help')", exc.exit_code)
-        except click_exc.ClickException as exc:
-            fail(exc.format_message(), exc.exit_code)
-        except (typer.Abort, KeyboardInterrupt):
-            fail("stopped", 130)
-        except BrokenPipeError:
-            # The reader went away (| head): leave quietly, as other tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(1) from None
-        except Exception as exc:  # noqa: BLE001 - never a traceback for a person
-            if _state["debug"]:
-                raise
-            fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)
+        def call() -> Any:
+            try:
+                return super(SelfcareGroup, self).main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except typer.Abort:
+                raise KeyboardInterrupt from None
+
+        result = guarded(call, (click_exc.UsageError, click_exc.ClickException))
         code = result if isinstance(result, int) else 0
         if standalone_mode:
             raise SystemExit(code)
@@ -93,4 +65,4 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="Show a traceback when something fails."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    _state["debug"] = debug
+    state["debug"] = debug

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def load_profile() -> tuple[Profile, bool]:
     """(the profile, whether one is saved); the defaults when none is."""
-    saved = profiles.load(paths.config_file())
+    saved = profiles.load(paths.config_file(), paths.cache_dir() / "profile.json")
     return (saved, True) if saved is not None else (Profile(), False)
 
 

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from . import actions
 from .app import app
 from .common import first_run_notice, load_library, load_profile, open_log, plan_request, plan_today
 from .common import today as current_day
@@ -29,21 +30,7 @@ def today(
 
     Example: selfcare today --minutes 5 --area neck --goal stress
     """
-    from .. import planner, render
-    from ..days import parse_day
-
-    profile, saved = load_profile()
-    request = plan_request(profile, minutes, area, goal)
-    base = current_day(profile)
-    day = parse_day(date, base) if date else base
-    plan = plan_today(load_library(), request, day)
-    first_run_notice(saved)
-    if json:
-        render.print_json(plan.to_dict())
-        return
-    hint = None if saved else "No profile yet: these are the defaults. Run 'selfcare profile setup' to make it yours."
-    heading = f"{day:%A %-d %B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
-    render.plan_table(plan, heading=heading, profile_hint=hint, left_out=planner.summary_of_left_out(plan.left_out))
+    actions.today(minutes, area, goal, date, json)
 
 
 def _rating(question: str) -> int | None:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from . import actions
 from .app import app
 from .common import as_of_day, load_library, load_profile, open_log
 
@@ -19,18 +20,7 @@ def streak(as_of: Optional[str] = AS_OF, json: bool = typer.Option(False, "--jso
 
     Example: selfcare streak --json
     """
-    from .. import reports
-
-    profile, _ = load_profile()
-    day = as_of_day(profile, as_of)
-    with open_log() as store:
-        result = reports.streak(store, day, profile.days_per_week)
-    from .. import render
-
-    if json:
-        render.print_json(result.to_dict())
-    else:
-        render.streak_view(result)
+    actions.streak(as_of, json)
 
 
 @app.command()

@@ -48,8 +48,6 @@ def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def run_setup(given: dict[str, str | None]) -> Profile:
-    from dataclasses import replace
-
     from ..render import console
 
     profile, _ = load_profile()
@@ -76,7 +74,7 @@ def run_setup(given: dict[str, str | None]) -> Profile:
             values[key] = _ask(prompt, key, default)
     if "conditions" not in values:
         values["conditions"] = health_screen(profile.conditions)
-    profile = replace(profile, acknowledged=True, **values)  # type: ignore[arg-type]
+    profile = profile._replace(acknowledged=True, **values)
     profiles.save(paths.config_file(), profile)
     out.print(f"[green]Saved[/] your profile in {paths.config_file()}", highlight=False)
     if profile.conditions:

@@ -1,0 +1,216 @@
+"""Start-up and scale benchmarks for selfcare: run `python benchmarks/run.py`.
+
+Each row times two commands side by side (alternating runs, median wall time)
+or one command against a fixed budget, prints the measured ratio and the
+target, and the script exits non-zero when a row misses its target. It uses
+the `selfcare` installed in the running Python environment, and a throwaway
+SELFCARE_HOME per data set; `watson` (td-watson 2.1.0) is installed into a
+separate venv in the system temp folder the first time.
+
+Options: --runs N (default 25), --quick (fewer runs, smaller data), --only ROW.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+SELFCARE = [str(BIN / "selfcare")] if (BIN / "selfcare").exists() else [sys.executable, "-m", "selfcare"]
+BARE = [sys.executable, str(HERE / "bare_app.py"), "today"]
+AS_OF = date(2026, 11, 27)
+NOW = "2026-11-27T09:00:00+01:00"
+
+
+def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak RSS in KiB of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss
+
+
+def side_by_side(a: list[str], env_a: dict, b: list[str], env_b: dict, runs: int) -> tuple[float, float]:
+    for _ in range(3):  # warm caches (file system, the library cache)
+        run_once(a, env_a)
+        run_once(b, env_b)
+    ta, tb = [], []
+    for _ in range(runs):
+        ta.append(run_once(a, env_a)[0])
+        tb.append(run_once(b, env_b)[0])
+    return statistics.median(ta), statistics.median(tb)
+
+
+def env_for(home: Path) -> dict[str, str]:
+    return dict(os.environ, SELFCARE_HOME=str(home), SELFCARE_NOW=NOW, COLUMNS="100")
+
+
+# --- data sets ----------------------------------------------------------------
+
+
+def practice_ids() -> list[str]:
+    out = subprocess.run([*SELFCARE, "routines", "list", "--json"], capture_output=True, text=True, check=True,
+                         env=env_for(Path(tempfile.mkdtemp())))
+    return [p["id"] for p in json.loads(out.stdout)]
+
+
+def export_file(path: Path, sessions: int, days: int, ids: list[str]) -> Path:
+    """An export with `sessions` sessions spread over the `days` days before AS_OF."""
+    rnd = random.Random(sessions)
+    items = []
+    for n in range(sessions):
+        day = AS_OF - timedelta(days=1 + (n * days) // sessions)
+        picks = rnd.sample(ids, 3)
+        seconds = [rnd.randrange(55, 300) for _ in picks]
+        pain = rnd.choice([None, None, 3, 4, 5, 6])
+        items.append({
+            "id": str(uuid.UUID(int=rnd.getrandbits(128))),
+            "date": day.isoformat(),
+            "logged_at": datetime(day.year, day.month, day.day, 18, rnd.randrange(60)).isoformat() + "+01:00",
+            "practices": picks,
+            "practice_seconds": seconds,
+            "seconds": sum(seconds),
+            "pain_before": pain,
+            "pain_after": None if pain is None else max(0, pain - rnd.randrange(3)),
+            "stress_before": None,
+            "stress_after": None,
+            "note": rnd.choice([None, "felt good", "stiff after work"]),
+            "pro": None,
+        })
+    path.write_text(json.dumps({"format": "selfcare-log", "version": 1, "sessions": items, "rest_days": []}))
+    return path
+
+
+def home_with(root: Path, name: str, export: Path | None, profile: bool = True) -> Path:
+    home = root / name
+    home.mkdir()
+    env = env_for(home)
+    if profile:
+        subprocess.run([*SELFCARE, "profile", "setup", "--areas", "neck,shoulders", "--goals", "tension,stress",
+                        "--minutes", "10", "--days-per-week", "5", "--conditions", "none", "--day-starts-at", "04:00"],
+                       env=env, check=True, capture_output=True)
+    if export is not None:
+        subprocess.run([*SELFCARE, "import", str(export)], env=env, check=True, capture_output=True)
+    return home
+
+
+def user_practices(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = 50
+    for f in range(count // per_file):
+        lines = ["practices:"]
+        for n in range(per_file):
+            lines += [
+                f"  - id: user-practice-{f}-{n}",
+                f"    name: User practice {f}.{n}",
+                "    kind: stretch",
+                "    areas: [neck, shoulders]",
+                "    goals: [tension, flexibility]",
+                "    summary: A practice of the person's own.",
+                "    steps:",
+                "      - {text: Sit tall and breathe., seconds: 10}",
+                "      - {text: Tilt the ear towards the shoulder., seconds: 20, side: both, repeat: 3}",
+            ]
+        (folder / f"mine-{f:02d}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def watson() -> list[str] | None:
+    venv = Path(tempfile.gettempdir()) / "selfcare-bench-watson"
+    exe = venv / "bin" / "watson"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "td-watson==2.1.0"], capture_output=True)
+        if done.returncode != 0:
+            return None
+    return [str(exe), "status"]
+
+
+# --- the table ----------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller big log (not for the record)")
+    parser.add_argument("--only", help="run only rows whose name contains this")
+    args = parser.parse_args()
+    runs = 7 if args.quick else args.runs
+    big = 20_000 if args.quick else 100_000
+    root = Path(tempfile.mkdtemp(prefix="selfcare-bench-"))
+    rows: list[tuple[str, str, float, str, bool]] = []
+
+    def row(name: str, measured: str, ratio: float, target: float, ok: bool | None = None) -> None:
+        ok = ratio <= target if ok is None else ok
+        rows.append((name, measured, ratio, f"≤ {target:g}", ok))
+        print(f"{'ok  ' if ok else 'MISS'} {name:<58} {measured:<30} ratio {ratio:5.2f}  target ≤ {target:g}", flush=True)
+
+    def wanted(name: str) -> bool:
+        return not args.only or args.only in name
+
+    try:
+        ids = practice_ids()
+        year = home_with(root, "year", export_file(root / "year.json", 540, 365, ids))
+        bare_env = dict(os.environ)
+        today = [*SELFCARE, "today"]
+        if wanted("today vs bare"):
+            a, b = side_by_side(today, env_for(year), BARE, bare_env, runs)
+            row("selfcare today (profile, a year of log) vs bare Typer app", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+        if wanted("watson"):
+            w = watson()
+            if w is None:
+                print("skip selfcare today vs watson status: td-watson could not be installed")
+            else:
+                wenv = dict(os.environ, WATSON_DIR=str(root / "watson"))
+                a, b = side_by_side(today, env_for(year), w, wenv, runs)
+                row("selfcare today vs watson status (td-watson 2.1.0)", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.0)
+        if wanted("streak"):
+            a, b = side_by_side([*SELFCARE, "streak"], env_for(year), BARE, bare_env, runs)
+            row("selfcare streak (a year of log) vs bare Typer app", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+        if wanted("user practices"):
+            many = home_with(root, "many", None)
+            user_practices(many / "routines", 1000)
+            plain = home_with(root, "plain", None)
+            a, b = side_by_side(today, env_for(many), today, env_for(plain), runs)
+            row("selfcare today, 1,000 user practices vs built-in only", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+        if wanted("report") or wanted("import"):
+            big_file = export_file(root / "big.json", big, 3650, ids)
+            small_file = export_file(root / "small.json", 100, 100, ids)
+            home = root / "big"
+            home.mkdir()
+            start = time.perf_counter()
+            run_once([*SELFCARE, "import", str(big_file)], env_for(home))
+            took = time.perf_counter() - start
+            if wanted("import"):
+                row(f"selfcare import of {big:,} sessions", f"{took:.1f} s", took / 30, 1.0, ok=took < 30)
+            small = home_with(root, "small", small_file, profile=False)
+            report = [*SELFCARE, "report", "--json"]
+            if wanted("report"):
+                a, b = side_by_side(report, env_for(home), report, env_for(small), runs)
+                row(f"selfcare report --json, {big:,} vs 100 sessions", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.5)
+                rss = max(run_once(report, env_for(home))[1] for _ in range(3)) / 1024
+                row(f"peak RSS of report over {big:,} sessions", f"{rss:.1f} MB", rss / 80, 1.0, ok=rss < 80)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    missed = [r for r in rows if not r[4]]
+    print(f"\n{len(rows) - len(missed)} of {len(rows)} rows on target", flush=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
