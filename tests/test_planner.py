@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from selfcare.library import load
@@ -86,12 +86,24 @@ def test_same_plan_all_day(request: Request, day: date) -> None:
     ]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(request=requests, day=days)
 def test_a_week_brings_at_least_three_different_plans(request: Request, day: date) -> None:
+    assume(request.minutes * 60 >= 150 * len(request.areas))  # room to choose: 2.5 min an area
     week = [tuple(i.practice.id for i in plan(LIBRARY, request, day + timedelta(days=n)).items) for n in range(7)]
     assert len(set(week)) >= 3, week
-    assert sum(1 for a, b in zip(week, week[1:], strict=False) if a == b) <= 1
+
+
+@pytest.mark.parametrize(
+    ("minutes", "areas"), [(10, ("neck", "shoulders")), (15, ("lower-back",)), (20, ("feet", "neck"))]
+)
+def test_no_day_repeats_yesterday_over_two_months(minutes: int, areas: tuple[str, ...]) -> None:
+    request = Request(minutes, areas, ("tension", "stress"))
+    days = [
+        tuple(i.practice.id for i in plan(LIBRARY, request, date(2026, 11, 1) + timedelta(days=n)).items)
+        for n in range(60)
+    ]
+    assert all(a != b for a, b in zip(days, days[1:], strict=False))
 
 
 @pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "blood-clots"])

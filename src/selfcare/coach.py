@@ -5,7 +5,8 @@
 - A physical practice (massage or stretch) in a session that ended with more
   pain than it began, or marked too intense, is rested for REST_DAYS and
   replaced; the replacement's reason says why.
-- A practice not done for LONG_UNUSED_DAYS comes back for variety.
+- A practice not done for LONG_UNUSED_DAYS comes back for variety; one done
+  yesterday is drawn less often today.
 - After about two weeks of regular practice, stretch holds and breathing
   cycles grow (planner.progressed keeps them within CONTENT.md's limits).
 - Red flags (CONTENT.md's design rules) are checked for every new session.
@@ -29,6 +30,7 @@ REST_DAYS = 14
 LONG_UNUSED_DAYS = 21
 HELPED_WEIGHT = 2.5
 UNUSED_WEIGHT = 1.5
+YESTERDAY_WEIGHT = 0.25
 REGULAR_DAYS = 10  # active days out of 14 that make "regular practice"
 PHYSICAL = ("massage", "stretch")
 HIGH_PAIN = 7
@@ -89,13 +91,18 @@ def history(store: Store, library: Library, day: date) -> History:
                 area = _area_word(library, pid)
                 helped[pid] = (before - after, f"helped your {area}{what} on {_short(s.day)}: {before} → {after}")
     # Sessions without ratings can still mark a practice too intense.
+    done_yesterday: set[str] = set()
     for s in store.sessions(since_day=(day - timedelta(days=REST_DAYS)).isoformat(), until_day=until):
         for pid in s.too_intense:
             rested.setdefault(pid, f"marked too intense on {_short(s.day)}")
+        if s.day == until:
+            done_yesterday.update(s.practices)
     for pid, (_gain, why) in helped.items():
         if pid not in rested:
             weights[pid] = HELPED_WEIGHT
             reasons[pid] = why
+    for pid in done_yesterday:
+        weights[pid] = weights.get(pid, 1.0) * YESTERDAY_WEIGHT  # a different mix today
     last = store.practice_last_days()
     cutoff = (day - timedelta(days=LONG_UNUSED_DAYS)).isoformat()
     for pid, last_day in last.items():

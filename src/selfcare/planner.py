@@ -255,12 +255,22 @@ def plan(
     history = history or History()
     pool, left_out, swaps = safe_pool(library, request.conditions)
     weights = dict(history.weights)
+    yesterday: set[str] = set()
     if avoid_yesterday:
-        for pid in _picked_ids(pool.values(), request, day - timedelta(days=1), history):
+        yesterday = _picked_ids(pool.values(), request, day - timedelta(days=1), history)
+        for pid in yesterday:
             weights[pid] = weights.get(pid, 1.0) * 0.25
-    ranks = _ranks(pool.values(), day, weights)
-    pool = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
-    chosen, notes = _choose(pool, ranks, request, history.rested)
+    grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
+    chosen, notes = _choose(grown, _ranks(pool.values(), day, weights), request, history.rested)
+    if yesterday and {p.id for p, _ in chosen} == yesterday:
+        # The same as yesterday: try without yesterday's practices, then without
+        # one of them at a time; keep the first that meets every need.
+        for leave_out in [sorted(yesterday), *([pid] for pid in sorted(yesterday))]:
+            fresh = dict(weights, **dict.fromkeys(leave_out, 0.0))
+            other, other_notes = _choose(grown, _ranks(pool.values(), day, fresh), request, history.rested)
+            if other and len(other_notes) <= len(notes) and _fits(other, request):
+                chosen, notes = other, other_notes
+                break
     items = []
     for p, why in _order(chosen, request):
         # Safety first, then why a practice stands in for a rested one, then feedback.
@@ -277,6 +287,12 @@ def plan(
         left_out=left_out,
         notes=tuple(notes),
     )
+
+
+def _fits(chosen: list[tuple[Practice, str]], request: Request) -> bool:
+    total = sum(p.seconds for p, _ in chosen)
+    budget = request.minutes * 60
+    return total <= budget * 1.05 and (request.minutes < 5 or total >= budget * 0.75)
 
 
 def _picked_ids(pool: Iterable[Practice], request: Request, day: date, history: History) -> set[str]:
