@@ -58,15 +58,30 @@ def side_by_side(a: list[str], env_a: dict, b: list[str], env_b: dict, runs: int
 
 
 def env_for(home: Path) -> dict[str, str]:
-    return dict(os.environ, SELFCARE_HOME=str(home), SELFCARE_NOW=NOW, COLUMNS="100")
+    """A fresh home for one data set, found the way a person's is: through XDG folders
+    and platformdirs (SELFCARE_HOME would skip that import and flatter the numbers)."""
+    env = {k: v for k, v in os.environ.items() if k != "SELFCARE_HOME"}
+    env.update(
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        SELFCARE_NOW=NOW,
+        COLUMNS="100",
+    )
+    return env
 
 
 # --- data sets ----------------------------------------------------------------
 
 
 def practice_ids() -> list[str]:
-    out = subprocess.run([*SELFCARE, "routines", "list", "--json"], capture_output=True, text=True, check=True,
-                         env=env_for(Path(tempfile.mkdtemp())))
+    out = subprocess.run(
+        [*SELFCARE, "routines", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env_for(Path(tempfile.mkdtemp())),
+    )
     return [p["id"] for p in json.loads(out.stdout)]
 
 
@@ -79,20 +94,22 @@ def export_file(path: Path, sessions: int, days: int, ids: list[str]) -> Path:
         picks = rnd.sample(ids, 3)
         seconds = [rnd.randrange(55, 300) for _ in picks]
         pain = rnd.choice([None, None, 3, 4, 5, 6])
-        items.append({
-            "id": str(uuid.UUID(int=rnd.getrandbits(128))),
-            "date": day.isoformat(),
-            "logged_at": datetime(day.year, day.month, day.day, 18, rnd.randrange(60)).isoformat() + "+01:00",
-            "practices": picks,
-            "practice_seconds": seconds,
-            "seconds": sum(seconds),
-            "pain_before": pain,
-            "pain_after": None if pain is None else max(0, pain - rnd.randrange(3)),
-            "stress_before": None,
-            "stress_after": None,
-            "note": rnd.choice([None, "felt good", "stiff after work"]),
-            "pro": None,
-        })
+        items.append(
+            {
+                "id": str(uuid.UUID(int=rnd.getrandbits(128))),
+                "date": day.isoformat(),
+                "logged_at": datetime(day.year, day.month, day.day, 18, rnd.randrange(60)).isoformat() + "+01:00",
+                "practices": picks,
+                "practice_seconds": seconds,
+                "seconds": sum(seconds),
+                "pain_before": pain,
+                "pain_after": None if pain is None else max(0, pain - rnd.randrange(3)),
+                "stress_before": None,
+                "stress_after": None,
+                "note": rnd.choice([None, "felt good", "stiff after work"]),
+                "pro": None,
+            }
+        )
     path.write_text(json.dumps({"format": "selfcare-log", "version": 1, "sessions": items, "rest_days": []}))
     return path
 
@@ -102,9 +119,28 @@ def home_with(root: Path, name: str, export: Path | None, profile: bool = True) 
     home.mkdir()
     env = env_for(home)
     if profile:
-        subprocess.run([*SELFCARE, "profile", "setup", "--areas", "neck,shoulders", "--goals", "tension,stress",
-                        "--minutes", "10", "--days-per-week", "5", "--conditions", "none", "--day-starts-at", "04:00"],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                *SELFCARE,
+                "profile",
+                "setup",
+                "--areas",
+                "neck,shoulders",
+                "--goals",
+                "tension,stress",
+                "--minutes",
+                "10",
+                "--days-per-week",
+                "5",
+                "--conditions",
+                "none",
+                "--day-starts-at",
+                "04:00",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     if export is not None:
         subprocess.run([*SELFCARE, "import", str(export)], env=env, check=True, capture_output=True)
     return home
@@ -158,7 +194,9 @@ def main() -> int:
     def row(name: str, measured: str, ratio: float, target: float, ok: bool | None = None) -> None:
         ok = ratio <= target if ok is None else ok
         rows.append((name, measured, ratio, f"≤ {target:g}", ok))
-        print(f"{'ok  ' if ok else 'MISS'} {name:<58} {measured:<30} ratio {ratio:5.2f}  target ≤ {target:g}", flush=True)
+        print(
+            f"{'ok  ' if ok else 'MISS'} {name:<58} {measured:<30} ratio {ratio:5.2f}  target ≤ {target:g}", flush=True
+        )
 
     def wanted(name: str) -> bool:
         return not args.only or args.only in name
@@ -170,7 +208,12 @@ def main() -> int:
         today = [*SELFCARE, "today"]
         if wanted("today vs bare"):
             a, b = side_by_side(today, env_for(year), BARE, bare_env, runs)
-            row("selfcare today (profile, a year of log) vs bare Typer app", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+            row(
+                "selfcare today (profile, a year of log) vs bare Typer app",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                1.3,
+            )
         if wanted("watson"):
             w = watson()
             if w is None:
@@ -178,16 +221,31 @@ def main() -> int:
             else:
                 wenv = dict(os.environ, WATSON_DIR=str(root / "watson"))
                 a, b = side_by_side(today, env_for(year), w, wenv, runs)
-                row("selfcare today vs watson status (td-watson 2.1.0)", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.0)
+                row(
+                    "selfcare today vs watson status (td-watson 2.1.0)",
+                    f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                    a / b,
+                    1.0,
+                )
         if wanted("streak"):
             a, b = side_by_side([*SELFCARE, "streak"], env_for(year), BARE, bare_env, runs)
-            row("selfcare streak (a year of log) vs bare Typer app", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+            row(
+                "selfcare streak (a year of log) vs bare Typer app",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                1.3,
+            )
         if wanted("user practices"):
             many = home_with(root, "many", None)
-            user_practices(many / "routines", 1000)
+            user_practices(many / "config" / "selfcare" / "routines", 1000)
             plain = home_with(root, "plain", None)
             a, b = side_by_side(today, env_for(many), today, env_for(plain), runs)
-            row("selfcare today, 1,000 user practices vs built-in only", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.3)
+            row(
+                "selfcare today, 1,000 user practices vs built-in only",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                1.3,
+            )
         if wanted("report") or wanted("import"):
             big_file = export_file(root / "big.json", big, 3650, ids)
             small_file = export_file(root / "small.json", 100, 100, ids)
@@ -202,7 +260,12 @@ def main() -> int:
             report = [*SELFCARE, "report", "--json"]
             if wanted("report"):
                 a, b = side_by_side(report, env_for(home), report, env_for(small), runs)
-                row(f"selfcare report --json, {big:,} vs 100 sessions", f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.5)
+                row(
+                    f"selfcare report --json, {big:,} vs 100 sessions",
+                    f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                    a / b,
+                    1.5,
+                )
                 rss = max(run_once(report, env_for(home))[1] for _ in range(3)) / 1024
                 row(f"peak RSS of report over {big:,} sessions", f"{rss:.1f} MB", rss / 80, 1.0, ok=rss < 80)
     finally:

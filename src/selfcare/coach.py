@@ -28,6 +28,7 @@ from .store import Store
 FEEDBACK_DAYS = 28
 REST_DAYS = 14
 LONG_UNUSED_DAYS = 21
+VARIETY_WINDOW_DAYS = 120  # how far back "not done for a while" looks
 HELPED_WEIGHT = 2.5
 UNUSED_WEIGHT = 1.5
 YESTERDAY_WEIGHT = 0.25
@@ -103,7 +104,7 @@ def history(store: Store, library: Library, day: date) -> History:
             reasons[pid] = why
     for pid in done_yesterday:
         weights[pid] = weights.get(pid, 1.0) * YESTERDAY_WEIGHT  # a different mix today
-    last = store.practice_last_days()
+    last = store.practice_last_days((day - timedelta(days=VARIETY_WINDOW_DAYS)).isoformat())
     cutoff = (day - timedelta(days=LONG_UNUSED_DAYS)).isoformat()
     for pid, last_day in last.items():
         if last_day < cutoff and pid not in weights and pid not in rested:

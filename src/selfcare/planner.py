@@ -87,17 +87,19 @@ class _Need:
 # --- ranking ----------------------------------------------------------------
 
 
-def _draw(day: date, practice_id: str) -> float:
-    """A uniform draw in (0, 1) fixed by the day and the practice (a str seed is hashed with SHA-512)."""
-    return random.Random(f"{day.isoformat()}|{practice_id}").random() or 0.5
+def _ranks(practices: Iterable[Practice], day: date, weights: Mapping[str, float]) -> dict[str, float]:
+    """Weighted random keys, u ** (1 / weight): the higher, the sooner chosen.
 
-
-def _ranks(practices: Iterable[Practice], day: date, weights: dict[str, float]) -> dict[str, float]:
-    """Weighted random keys (u ** (1/w)); the higher, the sooner chosen."""
+    The draws u come from one generator seeded by the day (a str seed is hashed
+    with SHA-512), handed out in id order: the same day and library always give
+    the same keys, and the next day a fresh set.
+    """
+    rng = random.Random(day.isoformat())
     ranks = {}
-    for p in practices:
+    for p in sorted(practices, key=lambda p: p.id):
+        u = rng.random() or 0.5
         w = weights.get(p.id, 1.0)
-        ranks[p.id] = -1.0 if w <= 0 else _draw(day, p.id) ** (1.0 / w)
+        ranks[p.id] = -1.0 if w <= 0 else u ** (1.0 / w)
     return ranks
 
 
@@ -254,23 +256,22 @@ def plan(
 ) -> Plan:
     history = history or History()
     pool, left_out, swaps = safe_pool(library, request.conditions)
-    weights = dict(history.weights)
-    yesterday: set[str] = set()
-    if avoid_yesterday:
-        yesterday = _picked_ids(pool.values(), request, day - timedelta(days=1), history)
-        for pid in yesterday:
-            weights[pid] = weights.get(pid, 1.0) * 0.25
     grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
-    chosen, notes = _choose(grown, _ranks(pool.values(), day, weights), request, history.rested)
-    if yesterday and {p.id for p, _ in chosen} == yesterday:
-        # The same as yesterday: try without yesterday's practices, then without
-        # one of them at a time; keep the first that meets every need.
-        for leave_out in [sorted(yesterday), *([pid] for pid in sorted(yesterday))]:
-            fresh = dict(weights, **dict.fromkeys(leave_out, 0.0))
-            other, other_notes = _choose(grown, _ranks(pool.values(), day, fresh), request, history.rested)
-            if other and len(other_notes) <= len(notes) and _fits(other, request):
-                chosen, notes = other, other_notes
-                break
+    if avoid_yesterday:
+        chosen, notes, weights = _day_choice(grown, request, day, history)
+        # Yesterday's plan is worked out the same way; when today's would be the
+        # same, try without yesterday's practices, then without one of them at a
+        # time, and keep the first that still meets every need.
+        yesterday = {p.id for p, _ in _day_choice(grown, request, day - timedelta(days=1), history)[0]}
+        if {p.id for p, _ in chosen} == yesterday:
+            for leave_out in [sorted(yesterday), *([pid] for pid in sorted(yesterday))]:
+                fresh = dict(weights, **dict.fromkeys(leave_out, 0.0))
+                other, other_notes = _choose(grown, _ranks(grown.values(), day, fresh), request, history.rested)
+                if other and len(other_notes) <= len(notes) and _fits(other, request):
+                    chosen, notes = other, other_notes
+                    break
+    else:
+        chosen, notes = _choose(grown, _ranks(grown.values(), day, history.weights), request, history.rested)
     items = []
     for p, why in _order(chosen, request):
         # Safety first, then why a practice stands in for a rested one, then feedback.
@@ -295,11 +296,16 @@ def _fits(chosen: list[tuple[Practice, str]], request: Request) -> bool:
     return total <= budget * 1.05 and (request.minutes < 5 or total >= budget * 0.75)
 
 
-def _picked_ids(pool: Iterable[Practice], request: Request, day: date, history: History) -> set[str]:
-    pool_d = {p.id: p for p in pool}
-    ranks = _ranks(pool_d.values(), day, history.weights)
-    chosen, _ = _choose(pool_d, ranks, request)
-    return {p.id for p, _ in chosen}
+def _day_choice(
+    pool: dict[str, Practice], request: Request, day: date, history: History
+) -> tuple[list[tuple[Practice, str]], list[str], dict[str, float]]:
+    """The picks for `day`, drawing the picks a plain draw gives the day before a quarter as often."""
+    before, _ = _choose(pool, _ranks(pool.values(), day - timedelta(days=1), history.weights), request, history.rested)
+    weights = dict(history.weights)
+    for p, _ in before:
+        weights[p.id] = weights.get(p.id, 1.0) * 0.25
+    chosen, notes = _choose(pool, _ranks(pool.values(), day, weights), request, history.rested)
+    return chosen, notes, weights
 
 
 def _choose(
@@ -309,6 +315,7 @@ def _choose(
     hi = math.floor(budget * 1.05)
     lo = math.ceil(budget * 0.75) if request.minutes >= 5 else 1
     ordered = sorted((p for p in pool.values() if ranks[p.id] >= 0), key=lambda p: -ranks[p.id])
+    shortest = {pid: _shortest(p) for pid, p in pool.items()}  # computed once: pools can be large
     needs = _needs(request)
     chosen: list[tuple[Practice, str]] = []
     used: set[str] = set()
@@ -328,14 +335,16 @@ def _choose(
     min_need = {}
     for i, need in enumerate(needs):
         options = candidates(need)
-        min_need[i] = min((_shortest(p) for p in options), default=None)
+        min_need[i] = min((shortest[p.id] for p in options), default=None)
 
     for i, need in enumerate(needs):
         if any(need.serves(p) for p, _ in chosen):
             continue
         reserve = sum(min_need[j] or 0 for j in range(i + 1, len(needs)) if needs[j].must)
         room = hi - total() - reserve
-        remaining = sum(1 for j in range(i, len(needs)) if needs[j].must) or 1
+        remaining = sum(1 for j in range(i, len(needs)) if needs[j].must or j == i) + sum(
+            0.5 for j in range(i + 1, len(needs)) if not needs[j].must
+        )
         share = max(60, (budget - total()) / remaining)
         options = candidates(need)
         label = need.label
@@ -346,16 +355,16 @@ def _choose(
             label = f"instead of {replaced[0].name} ({(rested or {})[replaced[0].id]})"
         # Rank decides among practices of a sensible length for the time left;
         # one that serves a goal too is preferred, then one near its share of time.
-        fitting = [p for p in options if _shortest(p) <= room]
+        fitting = [p for p in options if shortest[p.id] <= room]
         cap = share * 1.3
         # Among the three best-ranked that fit (serving a goal too, if any does),
         # the first of a sensible length for its share of the time.
-        small = [p for p in fitting if _shortest(p) <= cap]
+        small = [p for p in fitting if shortest[p.id] <= cap]
         top = ([p for p in small if serves_goal(p)] or small)[:3]
         best = next((p for p in top if share * 0.5 <= p.seconds <= cap), top[0] if top else None)
-        pick = _fit(best, min(room, max(_shortest(best), int(cap)))) if best else None
+        pick = _fit(best, min(room, max(shortest[best.id], int(cap)))) if best else None
         if pick is None and fitting:
-            pick = _fit(min(fitting, key=_shortest), room)
+            pick = _fit(min(fitting, key=lambda p: shortest[p.id]), room)
         if pick is None:
             what = need.label.split(", for")[0]
             if need.must and options:

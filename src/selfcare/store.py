@@ -335,8 +335,8 @@ class Store:
 
     def practice_seconds(self, since_day: str, until_day: str) -> dict[str, int]:
         rows = self.query(
-            "SELECT sp.practice_id, SUM(sp.seconds) FROM session_practices sp "
-            "JOIN sessions s ON s.id = sp.session_id WHERE s.day BETWEEN ? AND ? GROUP BY sp.practice_id",
+            "SELECT sp.practice_id, SUM(sp.seconds) FROM sessions s CROSS JOIN session_practices sp "
+            "ON sp.session_id = s.id WHERE s.day BETWEEN ? AND ? GROUP BY sp.practice_id",
             (since_day, until_day),
         )
         return {r[0]: r[1] for r in rows}
@@ -367,10 +367,14 @@ class Store:
             ).fetchall()
             return self._with_practices(rows)
 
-    def practice_last_days(self) -> dict[str, str]:
+    def practice_last_days(self, since_day: str) -> dict[str, str]:
+        """practice id -> the last day it was done, for practices done since `since_day`."""
         rows = self.query(
-            "SELECT sp.practice_id, MAX(s.day) FROM session_practices sp "
-            "JOIN sessions s ON s.id = sp.session_id GROUP BY sp.practice_id"
+            # CROSS JOIN keeps sessions (found by day) as the outer loop; left to
+            # itself SQLite may scan every session_practices row instead.
+            "SELECT sp.practice_id, MAX(s.day) FROM sessions s CROSS JOIN session_practices sp "
+            "ON sp.session_id = s.id WHERE s.day >= ? GROUP BY sp.practice_id",
+            (since_day,),
         )
         return {r[0]: r[1] for r in rows}
 
