@@ -257,21 +257,22 @@ def plan(
     history = history or History()
     pool, left_out, swaps = safe_pool(library, request.conditions)
     grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
+    index = _index(grown, request)
     if avoid_yesterday:
-        chosen, notes, weights = _day_choice(grown, request, day, history)
+        chosen, notes, weights = _day_choice(grown, request, day, history, index)
         # Yesterday's plan is worked out the same way; when today's would be the
         # same, try without yesterday's practices, then without one of them at a
         # time, and keep the first that still meets every need.
-        yesterday = {p.id for p, _ in _day_choice(grown, request, day - timedelta(days=1), history)[0]}
+        yesterday = {p.id for p, _ in _day_choice(grown, request, day - timedelta(days=1), history, index)[0]}
         if {p.id for p, _ in chosen} == yesterday:
             for leave_out in [sorted(yesterday), *([pid] for pid in sorted(yesterday))]:
                 fresh = dict(weights, **dict.fromkeys(leave_out, 0.0))
-                other, other_notes = _choose(grown, _ranks(grown.values(), day, fresh), request, history.rested)
+                other, other_notes = _choose(grown, _ranks(grown.values(), day, fresh), request, history.rested, index)
                 if other and len(other_notes) <= len(notes) and _fits(other, request):
                     chosen, notes = other, other_notes
                     break
     else:
-        chosen, notes = _choose(grown, _ranks(grown.values(), day, history.weights), request, history.rested)
+        chosen, notes = _choose(grown, _ranks(grown.values(), day, history.weights), request, history.rested, index)
     items = []
     for p, why in _order(chosen, request):
         # Safety first, then why a practice stands in for a rested one, then feedback.
@@ -297,26 +298,50 @@ def _fits(chosen: list[tuple[Practice, str]], request: Request) -> bool:
 
 
 def _day_choice(
-    pool: dict[str, Practice], request: Request, day: date, history: History
+    pool: dict[str, Practice], request: Request, day: date, history: History, index: _Index
 ) -> tuple[list[tuple[Practice, str]], list[str], dict[str, float]]:
     """The picks for `day`, drawing the picks a plain draw gives the day before a quarter as often."""
-    before, _ = _choose(pool, _ranks(pool.values(), day - timedelta(days=1), history.weights), request, history.rested)
+    plain = _ranks(pool.values(), day - timedelta(days=1), history.weights)
+    before, _ = _choose(pool, plain, request, history.rested, index)
     weights = dict(history.weights)
     for p, _ in before:
         weights[p.id] = weights.get(p.id, 1.0) * 0.25
-    chosen, notes = _choose(pool, _ranks(pool.values(), day, weights), request, history.rested)
+    chosen, notes = _choose(pool, _ranks(pool.values(), day, weights), request, history.rested, index)
     return chosen, notes, weights
 
 
+class _Index(NamedTuple):
+    """What does not change between the draws of one plan: computed once, as pools can be large."""
+
+    needs: list[_Need]
+    serving: list[set[str]]  # for each need, the ids of the practices that serve it
+    min_need: list[int | None]  # for each need, the shortest a practice serving it can be
+    shortest: dict[str, int]
+    goal_ids: set[str]  # practices that serve one of the request's goals
+
+
+def _index(pool: dict[str, Practice], request: Request) -> _Index:
+    needs = _needs(request)
+    shortest = {pid: _shortest(p) for pid, p in pool.items()}
+    serving = [{pid for pid, p in pool.items() if need.serves(p)} for need in needs]
+    min_need = [min((shortest[pid] for pid in ids), default=None) for ids in serving]
+    goal_ids = {pid for pid, p in pool.items() if set(p.goals) & set(request.goals)}
+    return _Index(needs, serving, min_need, shortest, goal_ids)
+
+
 def _choose(
-    pool: dict[str, Practice], ranks: dict[str, float], request: Request, rested: dict[str, str] | None = None
+    pool: dict[str, Practice],
+    ranks: dict[str, float],
+    request: Request,
+    rested: Mapping[str, str] | None = None,
+    index: _Index | None = None,
 ) -> tuple[list[tuple[Practice, str]], list[str]]:
+    index = index or _index(pool, request)
     budget = request.minutes * 60
     hi = math.floor(budget * 1.05)
     lo = math.ceil(budget * 0.75) if request.minutes >= 5 else 1
     ordered = sorted((p for p in pool.values() if ranks[p.id] >= 0), key=lambda p: -ranks[p.id])
-    shortest = {pid: _shortest(p) for pid, p in pool.items()}  # computed once: pools can be large
-    needs = _needs(request)
+    shortest, needs, min_need = index.shortest, index.needs, index.min_need
     chosen: list[tuple[Practice, str]] = []
     used: set[str] = set()
     notes: list[str] = []
@@ -324,18 +349,14 @@ def _choose(
     def total() -> int:
         return sum(p.seconds for p, _ in chosen)
 
-    def candidates(need: _Need) -> list[Practice]:
-        picks = [p for p in ordered if p.id not in used and need.serves(p)]
+    def candidates(i: int) -> list[Practice]:
+        ids = index.serving[i]
+        picks = [p for p in ordered if p.id in ids and p.id not in used]
         # the preferred kind first, keeping rank order within each kind
-        return sorted(picks, key=lambda p: need.kinds.index(p.kind))
+        return sorted(picks, key=lambda p: needs[i].kinds.index(p.kind))
 
     def serves_goal(p: Practice) -> bool:
-        return any(g in p.goals for g in request.goals)
-
-    min_need = {}
-    for i, need in enumerate(needs):
-        options = candidates(need)
-        min_need[i] = min((shortest[p.id] for p in options), default=None)
+        return p.id in index.goal_ids
 
     for i, need in enumerate(needs):
         if any(need.serves(p) for p, _ in chosen):
@@ -346,7 +367,7 @@ def _choose(
             0.5 for j in range(i + 1, len(needs)) if not needs[j].must
         )
         share = max(60, (budget - total()) / remaining)
-        options = candidates(need)
+        options = candidates(i)
         label = need.label
         replaced = [pool[r] for r in (rested or {}) if r in pool and need.serves(pool[r])]
         if replaced:

@@ -35,7 +35,8 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
 
     by_area: dict[str, float] = defaultdict(float)
     by_kind: dict[str, float] = defaultdict(float)
-    for pid, secs in store.practice_seconds(lo, hi).items():
+    practice_totals = store.practice_totals(lo, hi)
+    for pid, (_times, secs) in practice_totals.items():
         p = library.get(pid)
         if p is None:
             by_area["other"] += secs
@@ -78,16 +79,11 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         )
     pro = [
         {"date": s.day, "pro": s.pro, "minutes": round(s.seconds / 60, 1), "note": s.note}
-        for s in store.sessions(lo, hi)
-        if s.pro
+        for s in store.sessions(lo, hi, having="pro")
     ]
     pro.reverse()
     active = len(totals)
-    window_sessions = store.sessions(lo, hi)
-    counts: dict[str, int] = defaultdict(int)
-    for s in window_sessions:
-        for pid in set(s.practices):
-            counts[pid] += 1
+    noted = store.sessions(lo, hi, having="note")
     from .coach import progression
 
     grown = progression(store, as_of)
@@ -111,10 +107,10 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         "calendar": calendar,
         "practices": [
             {"id": pid, "name": library.practices[pid].name if pid in library.practices else pid, "times": n}
-            for pid, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for pid, n in sorted(((pid, t[0]) for pid, t in practice_totals.items()), key=lambda kv: (-kv[1], kv[0]))
         ],
         "pain_by_area": _pain_by_area(rated, library, since, days),
-        "notes": [{"date": s.day, "note": s.note} for s in reversed(window_sessions) if s.note],
+        "notes": [{"date": s.day, "note": s.note} for s in reversed(noted)],
         "flags": [
             {"date": d, "rule": rule, "area": area, "message": msg} for d, rule, area, msg in store.flags(lo, hi)
         ],

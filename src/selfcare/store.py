@@ -237,9 +237,15 @@ class Store:
                     )
         return added, rests
 
-    def sessions(self, since_day: str | None = None, until_day: str | None = None) -> list[Session]:
-        """Sessions newest first, optionally only those counting for days in [since, until]."""
+    def sessions(
+        self, since_day: str | None = None, until_day: str | None = None, having: str | None = None
+    ) -> list[Session]:
+        """Sessions newest first, optionally only those counting for days in [since, until],
+        and only those with a `pro` or a `note` when `having` names one."""
         where, params = [], []
+        if having is not None:
+            assert having in ("pro", "note")
+            where.append(f"{having} IS NOT NULL")
         if since_day:
             where.append("day >= ?")
             params.append(since_day)
@@ -333,13 +339,15 @@ class Store:
             ]
         return [r[0] for r in self.query("SELECT DISTINCT day FROM sessions ORDER BY day")]
 
-    def practice_seconds(self, since_day: str, until_day: str) -> dict[str, int]:
+    def practice_totals(self, since_day: str, until_day: str) -> dict[str, tuple[int, int]]:
+        """practice id -> (sessions it was in, seconds) for days in [since, until]."""
         rows = self.query(
-            "SELECT sp.practice_id, SUM(sp.seconds) FROM sessions s CROSS JOIN session_practices sp "
-            "ON sp.session_id = s.id WHERE s.day BETWEEN ? AND ? GROUP BY sp.practice_id",
+            "SELECT sp.practice_id, COUNT(DISTINCT s.id), SUM(sp.seconds) FROM sessions s "
+            "CROSS JOIN session_practices sp ON sp.session_id = s.id "
+            "WHERE s.day BETWEEN ? AND ? GROUP BY sp.practice_id",
             (since_day, until_day),
         )
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def rating_summary(self, since_day: str, until_day: str, what: str) -> tuple[int, float | None, float | None]:
         """(sessions rated before and after, average before, average after) for 'pain' or 'stress'."""
