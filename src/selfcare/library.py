@@ -69,12 +69,13 @@ def builtin_dir() -> Path:
 
 
 class Library:
-    """The practices by id, in load order."""
+    """The practices by id, in load order; `key` names the files it was read from."""
 
-    __slots__ = ("practices",)
+    __slots__ = ("practices", "key")
 
-    def __init__(self, practices: dict[str, Practice]) -> None:
+    def __init__(self, practices: dict[str, Practice], key: list[Any] | None = None) -> None:
         self.practices = practices
+        self.key = key
 
     def __iter__(self) -> Iterator[Practice]:
         return iter(self.practices.values())
@@ -487,6 +488,7 @@ def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
     builtin = [(path, parse_file(path, label=f"routines/{path.name}")) for path in builtin_files]
     user = [(path, parse_file(path, origin=str(path))) for path in user_files]
     library = _merge(builtin, user)
+    library.key = key
     if cache is not None and key is not None:
         _write_cache(cache, key, library)
     return library
@@ -498,7 +500,7 @@ def _read_cache(cache: Path, key: list[Any]) -> Library | None:
             data = json.load(handle)
         if data["key"] != json.loads(json.dumps(key)):
             return None
-        return Library({d["id"]: practice_from_dict(d) for d in data["practices"]})
+        return Library({d["id"]: practice_from_dict(d) for d in data["practices"]}, key)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing, stale or damaged: rebuild it
 

@@ -86,21 +86,22 @@ def with_value(profile: Profile, key: str, value: str) -> Profile:
 def load(path: Path, cache: Path | None = None) -> Profile | None:
     """The saved profile, or None when there is none yet.
 
-    With `cache`, the parsed profile is kept as JSON keyed on the file's inode,
-    size and mtime, so a normal run does not import YAML at all.
+    With `cache`, the parsed profile is kept as JSON keyed on the file's whole
+    text (it is small), so a normal run does not import YAML at all and an edit
+    is seen at once, whatever the file system's clock resolution.
     """
     try:
-        st = path.stat()
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise SelfcareError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    key = [str(path), st.st_ino, st.st_size, st.st_mtime_ns]
+    key = [str(path), raw.decode("utf-8", "replace")]
     if cache is not None:
         cached = _read_cache(cache, key)
         if cached is not None:
             return cached
-    profile = _parse(path)
+    profile = _parse(path, raw)
     if cache is not None and profile is not None:
         _write_cache(cache, key, profile)
     return profile
@@ -139,11 +140,7 @@ def _write_cache(cache: Path, key: list[Any], profile: Profile) -> None:
         atomic_write(cache, json.dumps(data))
 
 
-def _parse(path: Path) -> Profile | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SelfcareError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+def _parse(path: Path, raw: bytes) -> Profile | None:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

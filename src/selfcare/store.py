@@ -147,6 +147,7 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        self.on_change: Callable[[], None] | None = None  # called after each write commits
 
     def __enter__(self) -> Store:
         return self
@@ -168,6 +169,8 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+        if self.on_change is not None:
+            self.on_change()
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -28,7 +28,7 @@ def today(
     request = plan_request(profile, minutes, area, goal)
     base = current_day(profile)
     day = parse_day(date, base) if date else base
-    plan = plan_today(load_library(), request, day)
+    plan = plan_today(load_library(), request, day, cached=True)
     first_run_notice(saved)
     if json:
         render.print_json(plan.to_dict())

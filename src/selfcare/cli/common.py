@@ -62,7 +62,17 @@ def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None,
 def open_log() -> Store:
     from ..store import open_store
 
-    return open_store(paths.db_file())
+    store = open_store(paths.db_file())
+    # A plan kept for `today` no longer holds once the log changes.
+    store.on_change = _forget_plan
+    return store
+
+
+def _forget_plan() -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        (paths.cache_dir() / "plan.json").unlink()
 
 
 def as_of_day(profile: Profile, as_of: str | None) -> date:
@@ -72,14 +82,31 @@ def as_of_day(profile: Profile, as_of: str | None) -> date:
     return parse_day(as_of, base, "--as-of") if as_of else base
 
 
-def plan_today(library: Library, request: Request, day: date) -> Plan:
-    """The plan for `day`, listening to the log when there is one (none is created)."""
+def plan_today(library: Library, request: Request, day: date, *, cached: bool = False) -> Plan:
+    """The plan for `day`, listening to the log when there is one (none is created).
+
+    With `cached`, a plan worked out before for the same day, request, library
+    and log is reused (see selfcare.plancache).
+    """
+    from .. import plancache
+
+    db = paths.db_file()
+    cache = paths.cache_dir() / "plan.json"
+    wanted = plancache.key(day.isoformat(), request, library, db) if cached else None
+    if wanted is not None:
+        plan = plancache.load(cache, wanted, library)
+        if plan is not None:
+            return plan
     from ..coach import plan_for
 
-    if not paths.db_file().exists():
-        return plan_for(None, library, request, day)
-    with open_log() as store:
-        return plan_for(store, library, request, day)
+    if not db.exists():
+        plan = plan_for(None, library, request, day)
+    else:
+        with open_log() as store:
+            plan = plan_for(store, library, request, day)
+    if wanted is not None:
+        plancache.save(cache, wanted, plan)
+    return plan
 
 
 def first_run_notice(saved: bool) -> None:

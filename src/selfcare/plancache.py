@@ -1,0 +1,76 @@
+"""Today's plan, kept so that running `selfcare today` again does no planning.
+
+A plan is a pure function of the day, the request, the library and the log,
+so it is stored with all four as its key: the library by its files' sizes and
+mtimes, the log by the sizes and mtimes of selfcare.db and its write-ahead
+log. Any change to one of them, or a damaged cache file, means planning
+afresh. Only `today` reads it; `log` and `start` always plan afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .library import Library
+from .models import Plan, PlanItem
+
+VERSION = 1
+
+
+def log_state(db: Path) -> list[list[int]] | None:
+    """The log's identity for the key: size and mtime of the database and its WAL."""
+    state = []
+    for path in (db, db.with_name(db.name + "-wal")):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            state.append([0, 0])
+            continue
+        state.append([st.st_size, st.st_mtime_ns])
+    return state if state[0] != [0, 0] else None
+
+
+def key(day: str, request: Any, library: Library, db: Path) -> list[Any] | None:
+    if library.key is None:
+        return None
+    return [
+        VERSION,
+        day,
+        [request.minutes, list(request.areas), list(request.goals), list(request.conditions)],
+        library.key,
+        log_state(db),
+    ]
+
+
+def load(cache: Path, wanted: list[Any], library: Library) -> Plan | None:
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data["key"] != wanted:
+            return None
+        plan = data["plan"]
+        items = tuple(
+            PlanItem(practice=library.practices[i["id"]], seconds=int(i["seconds"]), reason=str(i["reason"]))
+            for i in plan["items"]
+        )
+        return Plan(
+            date=plan["date"],
+            minutes=plan["minutes"],
+            areas=tuple(plan["areas"]),
+            goals=tuple(plan["goals"]),
+            items=items,
+            left_out=dict(plan["left_out"]),
+            notes=tuple(plan["notes"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, stale or damaged: plan afresh
+
+
+def save(cache: Path, wanted: list[Any], plan: Plan) -> None:
+    from .paths import atomic_write
+
+    with contextlib.suppress(Exception):  # a cache that cannot be written is only slower
+        atomic_write(cache, json.dumps({"key": wanted, "plan": plan.to_dict()}))
