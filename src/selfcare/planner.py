@@ -502,12 +502,3 @@ def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[P
     if opener is None:
         return rest
     return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1])] + rest
-
-
-def summary_of_left_out(left_out: dict[str, int]) -> str:
-    if not left_out:
-        return ""
-    total = sum(left_out.values())
-    why = ", ".join(CONDITIONS[c][0] for c in left_out)
-    noun = "practice" if total == 1 else "practices"
-    return f"{total} {noun} left out or swapped for safety ({why})."

@@ -85,6 +85,18 @@ def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: 
         out.print(_text("Start with 'selfcare start', or log it afterwards with 'selfcare log'.", "dim"))
 
 
+def left_out_line(left_out: dict[str, int]) -> str:
+    """'3 practices left out or swapped for safety (pregnancy, osteoporosis).'"""
+    from .models import CONDITIONS
+
+    if not left_out:
+        return ""
+    total = sum(left_out.values())
+    why = ", ".join(CONDITIONS[c][0] for c in left_out)
+    noun = "practice" if total == 1 else "practices"
+    return f"{total} {noun} left out or swapped for safety ({why})."
+
+
 # --- routines ---------------------------------------------------------------
 
 

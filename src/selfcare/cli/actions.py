@@ -21,7 +21,7 @@ def today(
     date: str | None = None,
     json: bool = False,
 ) -> None:
-    from .. import planner, render
+    from .. import render
     from ..days import parse_day
 
     profile, saved = load_profile()
@@ -34,7 +34,7 @@ def today(
         render.print_json(plan.to_dict())
         return
     heading = f"{day:%A %-d %B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
-    left_out = planner.summary_of_left_out(plan.left_out)
+    left_out = render.left_out_line(plan.left_out)
     render.plan_table(plan, heading=heading, profile_hint=None if saved else NO_PROFILE, left_out=left_out)
 
 

@@ -67,7 +67,7 @@ def start(
     import sys
     import time
 
-    from .. import logbook, planner, render
+    from .. import logbook, render
     from ..errors import SelfcareError
     from ..guide import Guide
     from .screen import TerminalKeys, play
@@ -91,7 +91,7 @@ def start(
         highlight=False,
         markup=True,
     )
-    left_out = planner.summary_of_left_out(plan.left_out)
+    left_out = render.left_out_line(plan.left_out)
     if left_out:
         out.print(render._text(left_out, "yellow"))
     pain_before = _rating("Pain or tension now?")
