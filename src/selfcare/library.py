@@ -473,12 +473,21 @@ def _signature(files: list[Path]) -> list[list[Any]]:
     return sig
 
 
+def signature(user_dir: Path | None = None) -> list[Any] | None:
+    """What identifies the library without reading it: every routine file's path, size and mtime."""
+    try:
+        user_files = routine_files(user_dir) if user_dir else []
+        return [CACHE_VERSION, _signature(routine_files(builtin_dir())), _signature(user_files)]
+    except OSError:
+        return None
+
+
 def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
     """The built-in library plus the person's own files, from the cache when it is fresh."""
     builtin_files = routine_files(builtin_dir())
     user_files = routine_files(user_dir) if user_dir else []
     try:
-        key = [CACHE_VERSION, _signature(builtin_files), _signature(user_files)]
+        key: list[Any] | None = [CACHE_VERSION, _signature(builtin_files), _signature(user_files)]
     except OSError:
         key = None
     if cache is not None and key is not None:

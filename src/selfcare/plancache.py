@@ -14,8 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .library import Library
-from .models import Plan, PlanItem
+from .models import Plan, PlanItem, Practice
 
 VERSION = 1
 
@@ -33,19 +32,21 @@ def log_state(db: Path) -> list[list[int]] | None:
     return state if state[0] != [0, 0] else None
 
 
-def key(day: str, request: Any, library: Library, db: Path) -> list[Any] | None:
-    if library.key is None:
+def key(day: str, request: Any, library_key: list[Any] | None, db: Path) -> list[Any] | None:
+    if library_key is None:
         return None
     return [
         VERSION,
         day,
         [request.minutes, list(request.areas), list(request.goals), list(request.conditions)],
-        library.key,
+        library_key,
         log_state(db),
     ]
 
 
-def load(cache: Path, wanted: list[Any], library: Library) -> Plan | None:
+def load(cache: Path, wanted: list[Any]) -> Plan | None:
+    """The kept plan for this key. Its items carry what `today` shows of each
+    practice (id, name, kind, areas, goals), so the library need not be read."""
     try:
         with open(cache, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -53,7 +54,18 @@ def load(cache: Path, wanted: list[Any], library: Library) -> Plan | None:
             return None
         plan = data["plan"]
         items = tuple(
-            PlanItem(practice=library.practices[i["id"]], seconds=int(i["seconds"]), reason=str(i["reason"]))
+            PlanItem(
+                practice=Practice(
+                    id=i["id"],
+                    name=i["name"],
+                    kind=i["kind"],
+                    areas=tuple(i["areas"]),
+                    goals=tuple(i["goals"]),
+                    summary="",
+                ),
+                seconds=int(i["seconds"]),
+                reason=str(i["reason"]),
+            )
             for i in plan["items"]
         )
         return Plan(

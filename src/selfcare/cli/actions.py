@@ -6,7 +6,7 @@ commands call the same functions, so both ways behave alike.
 
 from __future__ import annotations
 
-from .common import as_of_day, first_run_notice, load_library, load_profile, open_log, plan_request, plan_today
+from .common import as_of_day, first_run_notice, load_profile, open_log, plan_request, plan_today
 from .common import today as current_day
 from .guard import guarded
 
@@ -28,7 +28,7 @@ def today(
     request = plan_request(profile, minutes, area, goal)
     base = current_day(profile)
     day = parse_day(date, base) if date else base
-    plan = plan_today(load_library(), request, day, cached=True)
+    plan = plan_today(None, request, day, cached=True)
     first_run_notice(saved)
     if json:
         render.print_json(plan.to_dict())

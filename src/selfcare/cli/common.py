@@ -82,21 +82,26 @@ def as_of_day(profile: Profile, as_of: str | None) -> date:
     return parse_day(as_of, base, "--as-of") if as_of else base
 
 
-def plan_today(library: Library, request: Request, day: date, *, cached: bool = False) -> Plan:
+def plan_today(library: Library | None, request: Request, day: date, *, cached: bool = False) -> Plan:
     """The plan for `day`, listening to the log when there is one (none is created).
 
     With `cached`, a plan worked out before for the same day, request, library
-    and log is reused (see selfcare.plancache).
+    files and log is reused (see selfcare.plancache) and the library is only
+    read when there is none; without it, `library` must be given.
     """
     from .. import plancache
 
     db = paths.db_file()
     cache = paths.cache_dir() / "plan.json"
-    wanted = plancache.key(day.isoformat(), request, library, db) if cached else None
-    if wanted is not None:
-        plan = plancache.load(cache, wanted, library)
+    wanted = None
+    if cached:
+        from ..library import signature
+
+        wanted = plancache.key(day.isoformat(), request, signature(paths.user_routines_dir()), db)
+        plan = plancache.load(cache, wanted) if wanted is not None else None
         if plan is not None:
             return plan
+    library = library or load_library()
     from ..coach import plan_for
 
     if not db.exists():
