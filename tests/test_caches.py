@@ -63,10 +63,14 @@ def test_damaged_caches_are_ignored_and_rebuilt(run, home: Path) -> None:
 def test_a_changed_config_is_seen_at_once_through_the_fast_path(run, home: Path) -> None:
     run("profile", "set", "minutes", "10")
     env = dict(os.environ)
-    fast = subprocess.run([sys.executable, "-m", "selfcare", "today", "--json"], env=env, capture_output=True, text=True)
+    fast = subprocess.run(
+        [sys.executable, "-m", "selfcare", "today", "--json"], env=env, capture_output=True, text=True
+    )
     assert json.loads(fast.stdout)["minutes"] == 10
     (home / "config.yaml").write_text((home / "config.yaml").read_text().replace("minutes: 10", "minutes: 25"))
-    fast = subprocess.run([sys.executable, "-m", "selfcare", "today", "--json"], env=env, capture_output=True, text=True)
+    fast = subprocess.run(
+        [sys.executable, "-m", "selfcare", "today", "--json"], env=env, capture_output=True, text=True
+    )
     assert json.loads(fast.stdout)["minutes"] == 25
 
 
