@@ -56,7 +56,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
     for s in rated:
         for pid in set(s.practices):
             changes[pid].append(s.pain_after - s.pain_before)  # type: ignore[operator]
-    helped = []
+    helped: list[dict[str, Any]] = []
     for pid, deltas in changes.items():
         mean = sum(deltas) / len(deltas)
         if mean < 0:

@@ -210,7 +210,7 @@ class Store:
     ) -> tuple[int, int]:
         """Add sessions, rest days and flags not present yet, in one transaction; (sessions, rest days) added."""
         with self.transaction() as db:
-            have = set()
+            have: set[str] = set()
             ids = [s.id for s in sessions]
             for chunk in range(0, len(ids), 500):
                 part = ids[chunk : chunk + 500]

@@ -20,13 +20,21 @@ class SelfcareGroup(TyperGroup):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         from typer._click import exceptions as click_exc
 
         def call() -> Any:
             try:
-                return super(SelfcareGroup, self).main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                return super(SelfcareGroup, self).main(
+                    args,
+                    prog_name,
+                    complete_var,
+                    standalone_mode=False,
+                    windows_expand_args=windows_expand_args,
+                    **extra,
+                )
             except typer.Abort:
                 raise KeyboardInterrupt from None
 

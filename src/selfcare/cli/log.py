@@ -9,7 +9,6 @@ import typer
 from .app import app
 from .common import load_library, load_profile, open_log
 
-RATING = {"min": 0, "max": 10}
 history_app = typer.Typer(help="Logged sessions, newest first; 'history delete ID' removes one.")
 app.add_typer(history_app, name="history")
 
@@ -25,10 +24,12 @@ def log(
     minutes: Optional[int] = typer.Option(
         None, "--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."
     ),
-    pain_before: Optional[int] = typer.Option(None, "--pain-before", **RATING, help="Pain or tension before, 0-10."),
-    pain_after: Optional[int] = typer.Option(None, "--pain-after", **RATING, help="Pain or tension after, 0-10."),
-    stress_before: Optional[int] = typer.Option(None, "--stress-before", **RATING, help="Stress before, 0-10."),
-    stress_after: Optional[int] = typer.Option(None, "--stress-after", **RATING, help="Stress after, 0-10."),
+    pain_before: Optional[int] = typer.Option(
+        None, "--pain-before", min=0, max=10, help="Pain or tension before, 0-10."
+    ),
+    pain_after: Optional[int] = typer.Option(None, "--pain-after", min=0, max=10, help="Pain or tension after, 0-10."),
+    stress_before: Optional[int] = typer.Option(None, "--stress-before", min=0, max=10, help="Stress before, 0-10."),
+    stress_after: Optional[int] = typer.Option(None, "--stress-after", min=0, max=10, help="Stress after, 0-10."),
     note: Optional[str] = typer.Option(None, "--note", help="A note to keep with the session."),
     pro: Optional[str] = typer.Option(
         None, "--pro", help="A session with a professional: massage-therapist, physiotherapist, osteopath..."

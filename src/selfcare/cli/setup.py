@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import models, paths
 from .. import profile as profiles
 from ..errors import SelfcareError
@@ -52,7 +54,7 @@ def run_setup(given: dict[str, str | None]) -> Profile:
 
     profile, _ = load_profile()
     out = console()
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for key, value in given.items():
         if value is not None:
             values[key] = profiles.parse_value(key, value)
