@@ -103,10 +103,16 @@ class _Ctx:
 
 
 def _read_text(path: Path, label: str) -> str:
+    import stat
+
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RoutineError(label, f"file is {size:,} bytes; routine files are limited to 1 MiB")
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+            raise RoutineError(label, "is not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise RoutineError(label, f"file is {st.st_size:,} bytes; routine files are limited to 1 MiB")
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:

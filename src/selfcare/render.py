@@ -7,23 +7,18 @@ through `clean()` and is handed to rich as a Text (never as markup), so
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import TYPE_CHECKING, Any
+
+from .safetext import clean as clean
+from .safetext import to_json
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .library import Library
     from .models import Plan, Practice, Profile
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: object) -> str:
-    """Text with control characters (ESC, BEL, OSC...) removed; newlines and tabs stay."""
-    return _CONTROL.sub("", str(text))
 
 
 def console(stderr: bool = False) -> Console:
@@ -33,7 +28,7 @@ def console(stderr: bool = False) -> Console:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(to_json(data) + "\n")
 
 
 def duration(seconds: float) -> str:

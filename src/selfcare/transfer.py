@@ -20,6 +20,7 @@ from typing import Any
 from . import models
 from .errors import SelfcareError
 from .models import Flag, RestDay, Session
+from .safetext import to_json
 from .store import Store
 
 FORMAT = "selfcare-log"
@@ -51,7 +52,7 @@ def export_json(store: Store, exported_at: str) -> str:
         "rest_days": [r.to_dict() for r in store.rest_days()],
         "flags": [f.to_dict() for f in store.all_flags()],
     }
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    return to_json(data, indent=1) + "\n"
 
 
 def export_csv(store: Store) -> str:
@@ -81,11 +82,17 @@ class _Bad(Exception):
 
 def read_import(path: Path) -> tuple[list[Session], list[RestDay], list[Flag]]:
     """Parse and check a whole export file; raises SelfcareError naming the first problem."""
+    import stat
+
     label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise SelfcareError(f"{label}: {size:,} bytes is larger than an import can be (512 MiB)")
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+            raise SelfcareError(f"{label}: is not a regular file; import reads a file written by 'selfcare export'")
+        if st.st_size > MAX_IMPORT_BYTES:
+            raise SelfcareError(f"{label}: {st.st_size:,} bytes is larger than an import can be (512 MiB)")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise SelfcareError(f"{label}: no such file") from None

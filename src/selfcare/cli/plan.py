@@ -85,12 +85,9 @@ def start(
     out = render.console()
     if not plan.items:
         raise SelfcareError("no practice fits this request; try more minutes or another area")
-    out.print(
-        f"[bold]{len(plan.items)} practices, {render.duration(plan.total_seconds)}[/]: "
-        + ", ".join(render.clean(i.practice.name) for i in plan.items),
-        highlight=False,
-        markup=True,
-    )
+    heading = render._text(f"{len(plan.items)} practices, {render.duration(plan.total_seconds)}: ", "bold")
+    heading.append(render.clean(", ".join(i.practice.name for i in plan.items)))
+    out.print(heading)
     left_out = render.left_out_line(plan.left_out)
     if left_out:
         out.print(render._text(left_out, "yellow"))

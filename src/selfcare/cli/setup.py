@@ -22,14 +22,14 @@ DISCLAIMER = (
 def _ask(prompt: str, key: str, default: str) -> object:
     from rich.prompt import Prompt
 
-    from ..render import console
+    from ..render import _text, console
 
     while True:
         answer = Prompt.ask(prompt, default=default, console=console())
         try:
             return profiles.parse_value(key, answer)
         except SelfcareError as exc:
-            console().print(f"[red]{exc.message}[/]", highlight=False)
+            console().print(_text(exc.message, "red"))
 
 
 def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
@@ -50,7 +50,7 @@ def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def run_setup(given: dict[str, str | None]) -> Profile:
-    from ..render import console
+    from ..render import _text, console
 
     profile, _ = load_profile()
     out = console()
@@ -78,7 +78,7 @@ def run_setup(given: dict[str, str | None]) -> Profile:
         values["conditions"] = health_screen(profile.conditions)
     profile = profile._replace(acknowledged=True, **values)
     profiles.save(paths.config_file(), profile)
-    out.print(f"[green]Saved[/] your profile in {paths.config_file()}", highlight=False)
+    out.print(_text(f"Saved your profile in {paths.config_file()}", "green"))
     if profile.conditions:
         labels = ", ".join(models.CONDITIONS[c][0] for c in profile.conditions)
         out.print(f"Plans will leave out or soften practices for: {labels}.", highlight=False)

@@ -41,7 +41,12 @@ def export(
             else transfer.export_csv(store)
         )
     if output is None:
-        typer.echo(text, nl=False)
+        import sys
+
+        from ..render import clean
+
+        # On a terminal, a note's control characters must not reach it; a pipe gets the data as stored.
+        typer.echo(clean(text) if sys.stdout.isatty() else text, nl=False)
         return
     atomic_write(output, text, overwrite=force)
     typer.echo(f"wrote {output}", err=True)
