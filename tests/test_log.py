@@ -180,7 +180,9 @@ def test_corrupt_database_is_named_and_never_overwritten(run, home: Path) -> Non
     db = home / "selfcare.db"
     db.write_bytes(b"this is not a database at all" * 50)
     before = db.read_bytes()
-    for args in (["history"], ["streak"], ["log"], ["report"], ["import", str(db)]):
+    good = home / "good.json"
+    good.write_text('{"sessions": []}')
+    for args in (["history"], ["streak"], ["log"], ["report"], ["import", str(good)]):
         line = run.fails(*args)
         assert str(db) in line and "damaged" in line
     assert db.read_bytes() == before

@@ -222,10 +222,10 @@ def _area_kinds(goals: tuple[str, ...]) -> tuple[str, ...]:
 
 def _needs(request: Request) -> list[_Need]:
     kinds = _area_kinds(request.goals)
-    verb = "works on" if kinds[0] == "massage" else "stretches"
     goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS)
     goal_text = f", for {goal_text}" if goal_text else ""
-    needs = [_Need(f"{verb} your {AREAS[a]}{goal_text}", kinds, area=a) for a in request.areas]
+    # "{verb}" becomes "works on" or "stretches", after the kind of practice chosen.
+    needs = [_Need(f"{{verb}} your {AREAS[a]}{goal_text}", kinds, area=a) for a in request.areas]
     for g in request.goals:
         if g in ("stress", "sleep"):
             needs.append(_Need(f"for {GOALS[g]}", ("breathing", "meditation"), goal=g))
@@ -361,8 +361,12 @@ def _choose(
     for i, need in enumerate(needs):
         if any(need.serves(p) for p, _ in chosen):
             continue
-        reserve = sum(min_need[j] or 0 for j in range(i + 1, len(needs)) if needs[j].must)
-        room = hi - total() - reserve
+        # Keep room for the needs still to come: all of them when that leaves
+        # something that fits this one, else only the ones that must be met.
+        later = range(i + 1, len(needs))
+        room = hi - total() - sum(min_need[j] or 0 for j in later)
+        if not any(shortest[pid] <= room for pid in index.serving[i]):
+            room = hi - total() - sum(min_need[j] or 0 for j in later if needs[j].must)
         remaining = sum(1 for j in range(i, len(needs)) if needs[j].must or j == i) + sum(
             0.5 for j in range(i + 1, len(needs)) if not needs[j].must
         )
@@ -387,13 +391,13 @@ def _choose(
         if pick is None and fitting:
             pick = _fit(min(fitting, key=lambda p: shortest[p.id]), room)
         if pick is None:
-            what = need.label.split(", for")[0]
+            what = need.label.split(", for")[0].replace("{verb}", "work on")
             if need.must and options:
                 notes.append(f"not enough time today for: {what}")
             elif need.must:
                 notes.append(f"nothing safe with your health conditions for: {what}; ask your clinician what suits you")
             continue
-        chosen.append((pick, label))
+        chosen.append((pick, label.replace("{verb}", "stretches" if pick.kind == "stretch" else "works on")))
         used.add(pick.id)
 
     def full() -> bool:

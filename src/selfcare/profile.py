@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import models
-from .errors import SelfcareError, unknown
+from .errors import EnvironmentFault, SelfcareError, unknown
 from .models import Profile
 
 KEYS = ("areas", "goals", "minutes", "days_per_week", "conditions", "day_starts_at")
@@ -94,8 +94,10 @@ def load(path: Path, cache: Path | None = None) -> Profile | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise EnvironmentFault(f"{path}: a folder on this path is a file; move that file away") from None
     except OSError as exc:
-        raise SelfcareError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+        raise EnvironmentFault(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
     key = [str(path), raw.decode("utf-8", "replace")]
     if cache is not None:
         cached = _read_cache(cache, key)

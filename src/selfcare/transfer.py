@@ -258,8 +258,10 @@ def _flag(item: Any, session_ids: set[str]) -> Flag:
     return Flag(session_id, day, rule, area, message)
 
 
-def import_file(store: Store, path: Path, imported_at: str) -> tuple[int, int, int]:
-    """(sessions added, sessions already there, rest days added)."""
-    sessions, rests, flags = read_import(path)
+def import_parsed(
+    store: Store, parsed: tuple[list[Session], list[RestDay], list[Flag]], imported_at: str
+) -> tuple[int, int, int]:
+    """Write what `read_import` checked: (sessions added, sessions already there, rest days added)."""
+    sessions, rests, flags = parsed
     added, rest_added = store.import_all(sessions, rests, imported_at, flags)
     return added, len(sessions) - added, rest_added

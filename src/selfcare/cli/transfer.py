@@ -62,6 +62,7 @@ def import_(file: Path = typer.Argument(..., help="A JSON file written by 'selfc
     from ..days import now
     from ..render import console
 
+    parsed = transfer.read_import(file)  # the whole file is checked before the log is even opened
     with open_log() as store:
-        added, skipped, rests = transfer.import_file(store, file, now().isoformat(timespec="seconds"))
+        added, skipped, rests = transfer.import_parsed(store, parsed, now().isoformat(timespec="seconds"))
     console().print(f"imported {added} sessions and {rests} rest days; {skipped} were here already", highlight=False)
