@@ -52,7 +52,7 @@ class Progression(NamedTuple):
         if self.level <= 1.0:
             return None
         return (
-            f"holds and breath counts have grown ({self.level:.2g}×): you practised on "
+            f"holds and breath counts have grown ({self.level:.2f}×): you practised on "
             f"{self.active_recent} of the last 14 days"
         )
 

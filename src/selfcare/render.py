@@ -271,13 +271,13 @@ def streak_view(streak: Any) -> None:
 # --- the report -------------------------------------------------------------
 
 _SHADES = ("grey23", "dark_green", "green4", "green3", "bright_green")
+_CELLS = ("·", "░", "▒", "▓", "█")  # readable without colour too
 
 
-def _shade(minutes: float, top: float) -> str:
+def _level(minutes: float, top: float) -> int:
     if minutes <= 0:
-        return _SHADES[0]
-    step = min(4, 1 + int(3 * minutes / top)) if top > 0 else 1
-    return _SHADES[step]
+        return 0
+    return min(4, 1 + int(3 * minutes / top)) if top > 0 else 1
 
 
 def _bar(value: float, top: float, width: int = 20) -> str:
@@ -309,22 +309,19 @@ def report_view(data: dict[str, Any]) -> None:
         if cell["rest"]:
             line.append(" ~ ", style="blue")
         else:
-            line.append(" ■ ", style=_shade(cell["minutes"], top))
+            level = _level(cell["minutes"], top)
+            line.append(f" {_CELLS[level]} ", style=_SHADES[level])
     rows.append(line)
     del cells
     for row in rows:
         grid.append_text(row)
         grid.append("\n")
     out.print(grid, end="")
-    out.print(
-        Text("        less ", style="dim")
-        + Text("■", _SHADES[0])
-        + Text("■", _SHADES[1])
-        + Text("■", _SHADES[2])
-        + Text("■", _SHADES[3])
-        + Text("■", _SHADES[4])
-        + Text(" more   ~ rest", style="dim")
-    )
+    legend = Text("        less ", style="dim")
+    for cell, shade in zip(_CELLS, _SHADES, strict=True):
+        legend.append(cell, style=shade)
+    legend.append(" more minutes   ~ rest day", style="dim")
+    out.print(legend)
     out.print()
     summary = Table(box=None, show_header=False, pad_edge=False)
     summary.add_column(style="bold")
@@ -342,12 +339,14 @@ def report_view(data: dict[str, Any]) -> None:
         most = max(values.values())
         for name, minutes in values.items():
             out.print(Text(f"  {name:<11} ") + Text(_bar(minutes, most), style="cyan") + Text(f" {minutes:g}"))
+    if data["pain"]["sessions"] or data["stress"]["sessions"]:
+        out.print()
     for key in ("pain", "stress"):
         r = data[key]
         if r["sessions"]:
             change = r["avg_change"]
             style = "green" if change < 0 else "yellow" if change > 0 else ""
-            line = Text(f"\n{key:<7} before {r['avg_before']:.1f} → after {r['avg_after']:.1f}  ", style="bold")
+            line = Text(f"{key:<7} before {r['avg_before']:.1f} → after {r['avg_after']:.1f}  ", style="bold")
             line.append(f"({change:+.1f} on average over {r['sessions']} rated sessions)", style=style)
             out.print(line)
     if data["helped_most"]:
@@ -362,6 +361,12 @@ def report_view(data: dict[str, Any]) -> None:
                     f"  {s['date']}  {s['pro']}  {s['minutes']:g} min" + (f"  — {s['note']}" if s.get("note") else "")
                 )
             )
+    if data.get("progression", {}).get("message"):
+        out.print(_text(f"\nprogress: {data['progression']['message']}", "cyan"))
+    if data.get("flags"):
+        out.print(Text("\nred flags raised", style="bold yellow"))
+        for f in data["flags"]:
+            out.print(_text(f"  {f['date']}  {f['message']}", "yellow"))
     if not data["sessions"]:
         out.print(_text("\nNothing logged in this window yet.", "dim"))
 

@@ -43,8 +43,9 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             by_kind["other"] += secs
             continue
         by_kind[p.kind] += secs
-        for area in p.areas:
-            by_area[area] += secs / len(p.areas)
+        if p.kind in ("massage", "stretch"):  # breathing and meditation are not work on an area
+            for area in p.areas:
+                by_area[area] += secs / len(p.areas)
 
     def ratings(what: str) -> dict[str, Any]:
         n, before, after = store.rating_summary(lo, hi, what)
