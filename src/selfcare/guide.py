@@ -203,9 +203,17 @@ class Guide:
         for seg in self.segments[self.index + 1 :]:
             if seg.practice != current.practice:
                 return f"Next: {self.practices[seg.practice].name}"
-            if seg.phase is None and (seg.step, seg.side) != (current.step, current.side):
+            if seg.phase is None and seg.step == current.step and seg.side != current.side and seg.side in SIDE_WORDS:
+                return f"Then: the same on the {seg.side} side"
+            if seg.phase is None and seg.step != current.step:
                 side = f"{SIDE_WORDS[seg.side]}: " if seg.side in SIDE_WORDS else ""
-                return f"Then: {side}{seg.text}"
+                return f"Then: {side}{_first_sentence(seg.text)}"
             if seg.phase is not None and current.phase is None:
                 return "Then: the breathing pacer"
         return None
+
+
+def _first_sentence(text: str, limit: int = 90) -> str:
+    """What comes next, in a line: the step's first sentence, shortened if need be."""
+    first = text.split(". ")[0].rstrip(".")
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
