@@ -16,7 +16,7 @@ def _today(run) -> dict:
 def test_plan_cache_is_used_and_follows_the_log(run, home: Path) -> None:
     first = _today(run)
     cache = home / "cache" / "plan.json"
-    assert cache.exists() and json.loads(cache.read_text())["plan"] == first
+    assert cache.exists() and json.loads(cache.read_text())["payload"] == first
     assert _today(run) == first
     culprit = first["items"][-1]["id"]
     run("log", culprit, "--too-intense", culprit, "--date", "yesterday")

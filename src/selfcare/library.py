@@ -17,7 +17,6 @@ rebuilt as soon as one of them changes (or the cache cannot be read).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -510,23 +509,19 @@ def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
 
 
 def _read_cache(cache: Path, key: list[Any]) -> Library | None:
+    from . import jsoncache
+
+    payload = jsoncache.read(cache, json.loads(json.dumps(key)))  # as JSON would give it back
     try:
-        with open(cache, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data["key"] != json.loads(json.dumps(key)):
-            return None
-        return Library({d["id"]: practice_from_dict(d) for d in data["practices"]}, key)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, stale or damaged: rebuild it
+        return Library({d["id"]: practice_from_dict(d) for d in payload}, key) if payload is not None else None
+    except (KeyError, TypeError, ValueError):
+        return None  # damaged: rebuild it
 
 
 def _write_cache(cache: Path, key: list[Any], library: Library) -> None:
-    from .paths import atomic_write
+    from . import jsoncache
 
-    data = {"key": key, "practices": [practice_to_dict(p) for p in library]}
-    # A cache that cannot be written only makes the next run slower.
-    with contextlib.suppress(Exception):
-        atomic_write(cache, json.dumps(data, separators=(",", ":")))
+    jsoncache.write(cache, key, [practice_to_dict(p) for p in library])
 
 
 def practice_to_dict(p: Practice) -> dict[str, Any]:

@@ -9,11 +9,10 @@ afresh. Only `today` reads it; `log` and `start` always plan afresh.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
+from . import jsoncache
 from .models import Plan, PlanItem, Practice
 
 VERSION = 1
@@ -47,12 +46,10 @@ def key(day: str, request: Any, library_key: list[Any] | None, db: Path) -> list
 def load(cache: Path, wanted: list[Any]) -> Plan | None:
     """The kept plan for this key. Its items carry what `today` shows of each
     practice (id, name, kind, areas, goals), so the library need not be read."""
+    plan = jsoncache.read(cache, wanted)
+    if plan is None:
+        return None
     try:
-        with open(cache, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data["key"] != wanted:
-            return None
-        plan = data["plan"]
         items = tuple(
             PlanItem(
                 practice=Practice(
@@ -77,12 +74,9 @@ def load(cache: Path, wanted: list[Any]) -> Plan | None:
             left_out=dict(plan["left_out"]),
             notes=tuple(plan["notes"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, stale or damaged: plan afresh
+    except (KeyError, TypeError, ValueError):
+        return None  # damaged: plan afresh
 
 
 def save(cache: Path, wanted: list[Any], plan: Plan) -> None:
-    from .paths import atomic_write
-
-    with contextlib.suppress(Exception):  # a cache that cannot be written is only slower
-        atomic_write(cache, json.dumps({"key": wanted, "plan": plan.to_dict()}))
+    jsoncache.write(cache, wanted, plan.to_dict())

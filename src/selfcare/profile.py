@@ -110,14 +110,12 @@ def load(path: Path, cache: Path | None = None) -> Profile | None:
 
 
 def _read_cache(cache: Path, key: list[Any]) -> Profile | None:
-    import json
+    from . import jsoncache
 
+    values = jsoncache.read(cache, key)
+    if values is None:
+        return None
     try:
-        with open(cache, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data["key"] != key:
-            return None
-        values = data["profile"]
         return Profile(
             areas=tuple(values["areas"]),
             goals=tuple(values["goals"]),
@@ -127,19 +125,14 @@ def _read_cache(cache: Path, key: list[Any]) -> Profile | None:
             day_starts_at=str(values["day_starts_at"]),
             acknowledged=bool(values["acknowledged"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing, stale or damaged: read config.yaml
+    except (KeyError, TypeError, ValueError):
+        return None  # damaged: read config.yaml
 
 
 def _write_cache(cache: Path, key: list[Any], profile: Profile) -> None:
-    import contextlib
-    import json
+    from . import jsoncache
 
-    from .paths import atomic_write
-
-    data = {"key": key, "profile": dict(profile.to_dict(), acknowledged=profile.acknowledged)}
-    with contextlib.suppress(Exception):  # a cache that cannot be written is only slower
-        atomic_write(cache, json.dumps(data))
+    jsoncache.write(cache, key, dict(profile.to_dict(), acknowledged=profile.acknowledged))
 
 
 def _parse(path: Path, raw: bytes) -> Profile | None:

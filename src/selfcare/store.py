@@ -245,16 +245,10 @@ class Store:
     ) -> list[Session]:
         """Sessions newest first, optionally only those counting for days in [since, until],
         and only those with a `pro` or a `note` when `having` names one."""
-        where, params = [], []
+        where, params = _window(since_day, until_day)
         if having is not None:
             assert having in ("pro", "note")
             where.append(f"{having} IS NOT NULL")
-        if since_day:
-            where.append("day >= ?")
-            params.append(since_day)
-        if until_day:
-            where.append("day <= ?")
-            params.append(until_day)
         sql = "SELECT * FROM sessions" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY logged_ts DESC, rowid DESC"
         with self._guard():
@@ -323,13 +317,7 @@ class Store:
     def day_totals(self, since_day: str | None = None, until_day: str | None = None) -> dict[str, tuple[int, int]]:
         """day -> (sessions, seconds), for days with at least one session."""
         sql = "SELECT day, COUNT(*), SUM(seconds) FROM sessions"
-        where, params = [], []
-        if since_day:
-            where.append("day >= ?")
-            params.append(since_day)
-        if until_day:
-            where.append("day <= ?")
-            params.append(until_day)
+        where, params = _window(since_day, until_day)
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " GROUP BY day ORDER BY day"
@@ -364,14 +352,8 @@ class Store:
 
     def rated_sessions(self, since_day: str | None = None, until_day: str | None = None) -> list[Session]:
         """Sessions with a pain or stress rating, oldest first (feedback and red flags)."""
-        where = ["(pain_before IS NOT NULL OR pain_after IS NOT NULL OR stress_before IS NOT NULL)"]
-        params: list[str] = []
-        if since_day:
-            where.append("day >= ?")
-            params.append(since_day)
-        if until_day:
-            where.append("day <= ?")
-            params.append(until_day)
+        where, params = _window(since_day, until_day)
+        where.append("(pain_before IS NOT NULL OR pain_after IS NOT NULL OR stress_before IS NOT NULL)")
         with self._guard():
             rows = self.db.execute(
                 "SELECT * FROM sessions WHERE " + " AND ".join(where) + " ORDER BY logged_ts, rowid", params
@@ -407,6 +389,18 @@ class Store:
 
     def version(self) -> int:
         return int(self.query("PRAGMA user_version")[0][0])
+
+
+def _window(since_day: str | None, until_day: str | None) -> tuple[list[str], list[str]]:
+    """WHERE terms and parameters for sessions counting for days in [since, until]."""
+    where, params = [], []
+    if since_day:
+        where.append("day >= ?")
+        params.append(since_day)
+    if until_day:
+        where.append("day <= ?")
+        params.append(until_day)
+    return where, params
 
 
 def _insert(db: sqlite3.Connection, s: Session) -> None:
