@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from selfcare.cli import application
@@ -17,6 +18,11 @@ from selfcare.cli import application
 app = application()
 
 NOW = "2026-11-27T09:00:00+01:00"  # a Friday morning in Paris
+
+# The same examples on every run, so CI is repeatable; HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("repeatable", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

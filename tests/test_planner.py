@@ -90,6 +90,7 @@ def test_same_plan_all_day(request: Request, day: date) -> None:
 @given(request=requests, day=days)
 def test_a_week_brings_at_least_three_different_plans(request: Request, day: date) -> None:
     assume(request.minutes * 60 >= 150 * len(request.areas))  # room to choose: 2.5 min an area
+    request = request._replace(conditions=())  # conditions narrow the choice on purpose; safety is tested apart
     week = [tuple(i.practice.id for i in plan(LIBRARY, request, day + timedelta(days=n)).items) for n in range(7)]
     assert len(set(week)) >= 3, week
 

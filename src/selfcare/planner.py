@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -109,7 +110,7 @@ def _ranks(practices: Iterable[Practice], day: date, weights: Mapping[str, float
 def safe_pool(
     library: Iterable[Practice], conditions: Iterable[str]
 ) -> tuple[dict[str, Practice], dict[str, int], dict[str, str]]:
-    """(eligible practices, how many were left out per condition, swap reasons).
+    """(eligible practices, how many were left out or swapped per condition, safety notes).
 
     A practice whose `care_if` meets a condition is replaced by its `gentler`
     variant when that variant is itself safe; otherwise it stays, and its
@@ -126,15 +127,28 @@ def safe_pool(
                 left_out[c] = left_out.get(c, 0) + 1
         else:
             eligible[p.id] = p
-    swaps: dict[str, str] = {}
+    notes: dict[str, str] = {}
     for p in list(eligible.values()):
         careful = [c for c in p.care_if if c in conds]
-        if careful and p.gentler and p.gentler in eligible and not set(eligible[p.gentler].care_if) & conds:
-            label = CONDITIONS[careful[0]][0]
-            swaps[p.gentler] = f"gentler than {p.name}, for {label}"
+        if not careful:
+            continue
+        label = CONDITIONS[careful[0]][0]
+        if p.gentler and p.gentler in eligible and not set(eligible[p.gentler].care_if) & conds:
+            notes[p.gentler] = f"gentler than {p.name}, for {label}"
             del eligible[p.id]
             left_out[careful[0]] = left_out.get(careful[0], 0) + 1
-    return eligible, left_out, swaps
+        else:
+            notes.setdefault(p.id, f"take care with {label}: {_caution_for(p, careful[0])}")
+    return eligible, left_out, notes
+
+
+def _caution_for(p: Practice, condition: str) -> str:
+    """The practice's caution that speaks of the condition, else a pointer to all of them."""
+    words = {w for w in re.findall(r"[a-z]{5,}", f"{condition} {CONDITIONS[condition][0]}".lower())}
+    best = max(p.cautions, key=lambda c: len(words & set(re.findall(r"[a-z]{5,}", c.lower()))), default=None)
+    if best and words & set(re.findall(r"[a-z]{5,}", best.lower())):
+        return best
+    return f"read its cautions first (selfcare routines show {p.id})"
 
 
 # --- lengths ----------------------------------------------------------------
