@@ -14,6 +14,8 @@ class SelfcareError(Exception):
     exit_code = 2
 
     def __init__(self, message: str) -> None:
+        # One line, always: a word echoed from a file or the command line may hold line breaks.
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         super().__init__(message)
         self.message = message
 

@@ -273,7 +273,7 @@ def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bo
     try:
         value = yaml.constructor.SafeConstructor().construct_object(node)
         value = float(value) if not whole else int(value)
-    except (ValueError, OverflowError, TypeError):
+    except Exception:  # noqa: BLE001 - PyYAML raises IndexError, ValueError... for odd tagged scalars
         raise ctx.fail(node, f"'{node.value}' is not a usable number", field) from None
     if not math.isfinite(value) or not lo <= value <= hi:
         raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {node.value}", field)

@@ -15,6 +15,7 @@ from . import models
 from .errors import SelfcareError, unknown
 from .library import Library
 from .models import Profile, Session
+from .safetext import encodable
 from .stats import Streak
 from .store import Store
 
@@ -84,6 +85,8 @@ def build_session(
         note = note.strip() or None
         if note and len(note) > NOTE_LIMIT:
             raise SelfcareError(f"the note is {len(note)} characters; keep it under {NOTE_LIMIT}")
+        if note and not encodable(note):
+            raise SelfcareError("the note is not valid text in this terminal's encoding; type it again")
     ratings = {
         "pain_before": _rating(entry.pain_before, "--pain-before"),
         "pain_after": _rating(entry.pain_after, "--pain-after"),
@@ -208,6 +211,8 @@ def rest(
         raise SelfcareError(f"{day} is more than a year ahead; mark rest days closer to the time")
     if reason is not None:
         reason = reason.strip() or None
+        if reason and not encodable(reason):
+            raise SelfcareError("the reason is not valid text in this terminal's encoding; type it again")
         if reason and len(reason) > 200:
             raise SelfcareError("keep the reason under 200 characters")
     had = bool(store.day_totals(day.isoformat(), day.isoformat()))

@@ -16,6 +16,15 @@ def clean(text: object) -> str:
     return _CONTROL.sub("", str(text))
 
 
+def encodable(text: str) -> bool:
+    """False for text holding lone surrogates (bytes that were not UTF-8), which no file or terminal takes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def to_json(data: Any, indent: int | None = 2) -> str:
     """JSON text with C1 control characters (which JSON would leave raw) escaped too."""
     text = json.dumps(data, indent=indent, ensure_ascii=False)

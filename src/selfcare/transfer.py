@@ -20,7 +20,7 @@ from typing import Any
 from . import models
 from .errors import SelfcareError
 from .models import Flag, RestDay, Session
-from .safetext import to_json
+from .safetext import encodable, to_json
 from .store import Store
 
 FORMAT = "selfcare-log"
@@ -56,13 +56,16 @@ def export_json(store: Store, exported_at: str) -> str:
 
 
 def export_csv(store: Store) -> str:
+    from .safetext import clean
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     for s in reversed(store.sessions()):
         row = s.to_dict()
         row["practices"] = ";".join(s.practices)
-        writer.writerow({k: _csv_safe(row[k]) for k in CSV_FIELDS})
+        # Spreadsheets get text without control characters (JSON keeps them, escaped).
+        writer.writerow({k: _csv_safe(clean(row[k]) if isinstance(row[k], str) else row[k]) for k in CSV_FIELDS})
     return out.getvalue()
 
 
@@ -112,6 +115,8 @@ def read_import(path: Path) -> tuple[list[Session], list[RestDay], list[Flag]]:
         ) from None
     except RecursionError:
         raise SelfcareError(f"{label}: nested too deeply to be an export file") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits
+        raise SelfcareError(f"{label}: not a selfcare export ({str(exc)[:80]})") from None
     if isinstance(data, list):
         data = {"sessions": data}  # a bare `history --json` list is accepted too
     if not isinstance(data, dict) or "sessions" not in data:
@@ -162,6 +167,8 @@ def _field(item: dict[str, Any], key: str, kinds: tuple[type, ...], *, required:
     value = item[key]
     if isinstance(value, bool) or not isinstance(value, kinds):
         raise _Bad(f".{key}: has the wrong type ({type(value).__name__})")
+    if isinstance(value, str) and not encodable(value):
+        raise _Bad(f".{key}: is not valid text (a lone surrogate)")
     return value
 
 
