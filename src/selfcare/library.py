@@ -274,10 +274,15 @@ def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bo
         value = yaml.constructor.SafeConstructor().construct_object(node)
         value = float(value) if not whole else int(value)
     except Exception:  # noqa: BLE001 - PyYAML raises IndexError, ValueError... for odd tagged scalars
-        raise ctx.fail(node, f"'{node.value}' is not a usable number", field) from None
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {node.value}", field)
+        raise ctx.fail(node, f"'{_short(node.value)}' is not a usable number", field) from None
+    if not lo <= value <= hi or not math.isfinite(value):  # range first: a huge int has no float
+        raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {_short(node.value)}", field)
     return value
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _word(node: Any, ctx: _Ctx, field: str, vocab: Iterable[str], what: str) -> str:
