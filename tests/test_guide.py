@@ -146,6 +146,22 @@ def test_next_during_the_pacer_moves_on_to_the_next_practice() -> None:
     assert guide.view().practice.id == "m"
 
 
+def test_a_meditation_shows_the_time_left_in_the_practice() -> None:
+    calm = Practice(
+        id="q",
+        name="Quiet",
+        kind="meditation",
+        areas=("head",),
+        goals=("stress",),
+        summary="s",
+        steps=(Step("Notice the breath", 60), Step("Notice sounds", 60)),
+    )
+    guide = Guide([calm, MASSAGE], start=0.0)
+    guide.tick(20.0)
+    view = guide.view()
+    assert (view.remaining, view.practice_left) == (pytest.approx(40), pytest.approx(100))
+
+
 def test_step_changes_ring_the_bell_once_each() -> None:
     guide = Guide([MASSAGE], start=0.0)
     run_until_done(guide, step=0.5)

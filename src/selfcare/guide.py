@@ -87,6 +87,7 @@ class View:
     segment: Segment
     remaining: float  # in this segment
     fraction: float  # of this segment done
+    practice_left: float  # in this practice
     session_left: float
     session_total: float
     next_text: str | None
@@ -183,6 +184,7 @@ class Guide:
         remaining = max(0.0, seg.seconds - self.elapsed)
         fraction = 0.0 if seg.seconds <= 0 else min(1.0, self.elapsed / seg.seconds)
         later = sum(s.seconds for s in self.segments[self.index + 1 :])
+        later_here = sum(s.seconds for s in self.segments[self.index + 1 :] if s.practice == seg.practice)
         total = sum(s.seconds for s in self.segments)
         return View(
             state=self.state,
@@ -192,6 +194,7 @@ class Guide:
             segment=seg,
             remaining=remaining,
             fraction=fraction,
+            practice_left=remaining + later_here,
             session_left=remaining + later,
             session_total=total,
             next_text=self._coming(),

@@ -84,8 +84,7 @@ def draw(view: View, width: int = 60) -> Any:
     elif p.kind == "meditation":
         lines.append(Text(clean(seg.text), style="italic"))
         lines.append(Text(""))
-        left_in_practice = view.remaining
-        lines.append(Text(f"{clock(left_in_practice)}", style="dim"))
+        lines.append(Text(f"{clock(view.practice_left)} left", style="dim"))
     else:
         if seg.side in SIDE_WORDS:
             lines.append(Text(SIDE_WORDS[seg.side], style=f"bold {style}"))
