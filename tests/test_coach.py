@@ -9,8 +9,8 @@ import pytest
 
 from selfcare import coach
 from selfcare.library import load
-from selfcare.models import CONDITIONS, Session
-from selfcare.planner import MAX_478_CYCLES, MAX_HOLD_SECONDS, Request, plan
+from selfcare.models import CONDITIONS, Request, Session
+from selfcare.planner import MAX_478_CYCLES, MAX_HOLD_SECONDS, plan
 from selfcare.store import open_store
 
 LIBRARY = load(None, None)

@@ -9,8 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from selfcare.library import load
-from selfcare.models import AREAS, CONDITIONS
-from selfcare.planner import Request, plan
+from selfcare.models import AREAS, CONDITIONS, Request
+from selfcare.planner import plan
 
 LIBRARY = load(None, None)
 GOAL_SETS = [

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from .library import Library
-from .models import AREAS, Plan, Session
-from .planner import History, Request, plan
+from .models import AREAS, Plan, Request, Session
+from .planner import History, plan
 from .store import Store
 
 FEEDBACK_DAYS = 28

@@ -67,7 +67,7 @@ def build_session(
     library: Library, profile: Profile, entry: Entry, current: datetime, store: Store | None = None
 ) -> Session:
     """The session an entry describes, every value checked; nothing written."""
-    from . import coach, planner
+    from . import coach
 
     if entry.when:
         day, moment = dayrules.parse_moment(entry.when, current, profile.day_starts_at)
@@ -108,7 +108,7 @@ def build_session(
         lengths = ()
         source = source or "manual"
     else:
-        plan = coach.plan_for(store, library, planner.Request.of(profile), day)
+        plan = coach.plan_for(store, library, models.Request.of(profile), day)
         ids = tuple(item.practice.id for item in plan.items)
         lengths = tuple(item.seconds for item in plan.items)
         source = source or "plan"

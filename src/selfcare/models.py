@@ -228,6 +228,19 @@ class Profile(NamedTuple):
         }
 
 
+class Request(NamedTuple):
+    """What a plan is asked for: the profile, or the options given on the command line."""
+
+    minutes: int
+    areas: tuple[str, ...]
+    goals: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, profile: Profile) -> Request:
+        return cls(profile.minutes, profile.areas, profile.goals, profile.conditions)
+
+
 class PlanItem(NamedTuple):
     practice: Practice
     seconds: int

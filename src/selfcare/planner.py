@@ -1,5 +1,7 @@
 """Today's routine: a pure function of a request, the library, a day and history.
 
+(`Request` lives in models so that a kept plan can be checked without importing this module.)
+
 The planner
 - leaves out every practice whose `avoid_if` meets one of the person's
   conditions, and uses the `gentler` variant of one whose `care_if` does;
@@ -30,24 +32,13 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Profile
+from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Request
 
 SECONDS_PER_AREA = 240
 MIN_BREATH_CYCLES = 3
 RELAX_GOALS = ("stress", "sleep", "focus")
 WORK_GOALS = ("tension", "pain-relief", "circulation")
 STRETCH_GOALS = ("flexibility", "posture")
-
-
-class Request(NamedTuple):
-    minutes: int
-    areas: tuple[str, ...]
-    goals: tuple[str, ...]
-    conditions: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, profile: Profile) -> Request:
-        return cls(profile.minutes, profile.areas, profile.goals, profile.conditions)
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})

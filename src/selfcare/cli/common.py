@@ -11,8 +11,7 @@ from ..models import Profile
 
 if TYPE_CHECKING:
     from ..library import Library
-    from ..models import Plan
-    from ..planner import Request
+    from ..models import Plan, Request
     from ..store import Store
 
 
@@ -37,7 +36,7 @@ def today(profile: Profile) -> date:
 def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None, goals: list[str] | None) -> Request:
     """The profile, with any --minutes/--area/--goal given on the command line."""
     from .. import models
-    from ..planner import Request
+    from ..models import Request
 
     def words(values: list[str] | None, vocab: dict[str, str], what: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if not values:
