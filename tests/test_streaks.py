@@ -143,15 +143,17 @@ def test_habit_strength_weekly_target_uses_a_fourteen_day_window() -> None:
 
 
 dates = st.lists(st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31)), max_size=120)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
+# days logged, rest days, an as-of day and a weekly target
+LOGS = dict(
     done=dates,
     rest=dates,
     as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)),
     target=st.integers(1, 7),
 )
+
+
+@settings(max_examples=300, deadline=None)
+@given(**LOGS)
 def test_streak_never_exceeds_distinct_days_logged(
     done: list[date], rest: list[date], as_of: date, target: int
 ) -> None:
@@ -162,12 +164,7 @@ def test_streak_never_exceeds_distinct_days_logged(
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    done=dates,
-    rest=dates,
-    as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 31)),
-    target=st.integers(1, 7),
-)
+@given(**LOGS)
 def test_habit_strength_stays_between_zero_and_one(
     done: list[date], rest: list[date], as_of: date, target: int
 ) -> None:
