@@ -200,7 +200,7 @@ def _no_improvement(store: Store, area: str, sessions: list[Session], new: Sessi
     if after < before or before == 0:
         return None
     recent = store.flags((today - timedelta(days=6)).isoformat(), today.isoformat())
-    if any(rule == "no-improvement" and flagged_area == area for _d, rule, flagged_area, _m in recent):
+    if any(f.rule == "no-improvement" and f.area == area for f in recent):
         return None  # said this week already
     return (
         "no-improvement",

@@ -150,10 +150,6 @@ class Pacing(NamedTuple):
     def total_seconds(self) -> int:
         return round(self.cycle_seconds * self.cycles)
 
-    @property
-    def has_holds(self) -> bool:
-        return self.hold_in > 0 or self.hold_out > 0
-
     def phases(self) -> list[tuple[str, float]]:
         """One cycle as (phase, seconds), skipping phases of zero length."""
         order = (

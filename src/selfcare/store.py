@@ -371,12 +371,7 @@ class Store:
         )
         return {r[0]: r[1] for r in rows}
 
-    def flags(
-        self, since_day: str | None = None, until_day: str | None = None
-    ) -> list[tuple[str, str, str | None, str]]:
-        return [(f.day, f.rule, f.area, f.message) for f in self.all_flags(since_day, until_day)]
-
-    def all_flags(self, since_day: str | None = None, until_day: str | None = None) -> list[Flag]:
+    def flags(self, since_day: str | None = None, until_day: str | None = None) -> list[Flag]:
         sql = "SELECT session_id, day, rule, area, message FROM flags"
         params: list[str] = []
         if since_day and until_day:

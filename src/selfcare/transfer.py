@@ -50,7 +50,7 @@ def export_json(store: Store, exported_at: str) -> str:
         "exported_at": exported_at,
         "sessions": [s.to_dict() for s in sessions],
         "rest_days": [r.to_dict() for r in store.rest_days()],
-        "flags": [f.to_dict() for f in store.all_flags()],
+        "flags": [f.to_dict() for f in store.flags()],
     }
     return to_json(data, indent=1) + "\n"
 
