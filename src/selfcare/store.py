@@ -457,6 +457,25 @@ def _session(row: sqlite3.Row, practices: list[tuple[str, int, int]]) -> Session
     )
 
 
+def _to_wal(db: sqlite3.Connection) -> None:
+    """Switch a new log to WAL. SQLite answers "locked" at once, without waiting in
+    the busy handler, while another process is switching or writing the same new
+    file, so wait here for it, up to the busy timeout."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)  # a back-off while another process holds the lock, not a wait for speed
+        pause = min(pause * 2, 0.1)
+
+
 def open_store(path: Path, *, create: bool = True) -> Store:
     """Connect to the log at `path`, creating (0600) and migrating it as needed."""
     if path.exists():
@@ -482,9 +501,8 @@ def open_store(path: Path, *, create: bool = True) -> Store:
     with store._guard():
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
-        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            _to_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
         if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
             migrate(db)
