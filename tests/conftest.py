@@ -19,10 +19,25 @@ app = application()
 
 NOW = "2026-11-27T09:00:00+01:00"  # a Friday morning in Paris
 
-# The same examples on every run, so CI is repeatable; HYPOTHESIS_PROFILE=explore draws new ones.
-settings.register_profile("repeatable", derandomize=True, deadline=None)
+# Hypothesis profiles. "ci" (the default) draws the same examples on every run, so
+# CI is repeatable; "quick" draws a tenth as many, for the edit-test loop (chosen
+# by `pytest -m "not slow"` unless HYPOTHESIS_PROFILE says otherwise); "explore"
+# draws new examples each run.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("quick", derandomize=True, deadline=None, max_examples=10)
 settings.register_profile("explore", deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+_profile = {"name": os.environ.get("HYPOTHESIS_PROFILE", "ci")}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "HYPOTHESIS_PROFILE" not in os.environ and config.getoption("markexpr", "") == "not slow":
+        _profile["name"] = "quick"
+    settings.load_profile(_profile["name"])
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws: `full` in CI, a tenth in the quick run."""
+    return max(5, full // 10) if _profile["name"] == "quick" else full
 
 
 @pytest.fixture(autouse=True)
@@ -76,4 +91,4 @@ def set_clock(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
 
 
 def file_mode(path: Path) -> int:
-    return os.stat(path).st_mode & 0o777
+    return path.stat().st_mode & 0o777

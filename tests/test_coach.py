@@ -125,7 +125,7 @@ def test_a_practice_that_helped_comes_more_often_than_chance(tmp_path: Path) -> 
         day = DAY + timedelta(days=3)
         p = plan(LIBRARY, NECK, day, coach.history(store, LIBRARY, day))
         reasons = [i.reason for i in p.items if i.practice.id == rare]
-        assert not reasons or "helped your neck" in reasons[0] and "6 → 3" in reasons[0]
+        assert not reasons or ("helped your neck" in reasons[0] and "6 → 3" in reasons[0])
 
 
 def test_a_long_unused_practice_comes_back_for_variety(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import examples as scaled
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +40,7 @@ LABEL = "fuzz/my-routines.yaml"
 def fuzz(examples: int) -> Any:
     """Hypothesis settings for these tests: no deadline, fixtures shared between examples."""
     return settings(
-        max_examples=examples,
+        max_examples=scaled(examples),
         deadline=None,
         suppress_health_check=[
             HealthCheck.function_scoped_fixture,
@@ -160,10 +161,10 @@ def walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...
     yield path, node
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from walk(value, path + (key,))
+            yield from walk(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from walk(value, path + (index,))
+            yield from walk(value, (*path, index))
 
 
 def at(doc: Any, path: tuple[Any, ...]) -> Any:
@@ -525,6 +526,7 @@ def check_parse(text: str) -> list[Practice] | None:
     return practices
 
 
+@pytest.mark.slow
 @fuzz(800)
 @given(data=st.data())
 def test_valid_routine_files_parse_exactly(data: Any) -> None:
@@ -539,24 +541,28 @@ def test_valid_routine_files_parse_exactly(data: Any) -> None:
         assert [s.text for s in p.steps] == [s["text"].strip() for s in source.get("steps", [])]
 
 
+@pytest.mark.slow
 @fuzz(1200)
 @given(text=broken_routines())
 def test_broken_routine_files_are_refused_in_one_line(text: str) -> None:
     check_parse(text)
 
 
+@pytest.mark.slow
 @fuzz(500)
 @given(text=tagged_routines())
 def test_explicit_tags_and_odd_scalars_are_refused_in_one_line(text: str) -> None:
     check_parse(text)
 
 
+@pytest.mark.slow
 @fuzz(600)
 @given(text=raw_yaml)
 def test_raw_garbage_is_refused_in_one_line(text: str) -> None:
     check_parse(text)
 
 
+@pytest.mark.slow
 @fuzz(200)
 @given(text=aliased_routines())
 def test_anchors_and_aliases_are_always_refused(text: str) -> None:
@@ -587,6 +593,7 @@ def assert_exit_0_or_one_line(result: Any, what: str) -> None:
     assert "\n" not in err and "\r" not in err, f"{what}: more than one line: {err!r}"
 
 
+@pytest.mark.slow
 @fuzz(100)
 @given(content=st.one_of(any_routine_file, st.binary(max_size=200)))
 def test_routines_validate_exits_0_or_2_with_one_line(run, tmp_path: Path, content: str | bytes) -> None:
@@ -799,6 +806,7 @@ def import_path(tmp_path: Path) -> Path:
     return tmp_path / "backup.json"
 
 
+@pytest.mark.slow
 @fuzz(200)
 @given(doc=valid_exports(), data=st.data())
 def test_valid_exports_are_read_whole(import_path: Path, doc: dict[str, Any], data: Any) -> None:
@@ -810,6 +818,7 @@ def test_valid_exports_are_read_whole(import_path: Path, doc: dict[str, Any], da
     assert len(rests) == len(doc["rest_days"]) and len(flags) == len(doc["flags"])
 
 
+@pytest.mark.slow
 @fuzz(1000)
 @given(content=broken_exports())
 def test_broken_exports_are_refused_in_one_line(import_path: Path, content: bytes) -> None:
@@ -817,6 +826,7 @@ def test_broken_exports_are_refused_in_one_line(import_path: Path, content: byte
     check_read(import_path)
 
 
+@pytest.mark.slow
 @fuzz(400)
 @given(content=raw_imports)
 def test_raw_garbage_imports_are_refused_in_one_line(import_path: Path, content: bytes) -> None:
@@ -845,6 +855,7 @@ def logged(run) -> None:
     run("log", "--pro", "osteopath", "--minutes", "20", "--note", "before the import", "--date", "2026-11-20")
 
 
+@pytest.mark.slow
 @fuzz(60)
 @given(content=any_import)
 def test_import_exits_0_or_2_and_a_refused_file_changes_nothing(

@@ -197,7 +197,7 @@ def test_truncated_database_is_named(run, ids, home: Path) -> None:
     for extra in ("-wal", "-shm"):
         Path(str(db) + extra).unlink(missing_ok=True)
     size = db.stat().st_size
-    with open(db, "r+b") as handle:
+    with db.open("r+b") as handle:
         handle.truncate(size // 3)
     line = run.fails("history")
     assert str(db) in line
@@ -233,6 +233,7 @@ def test_history_days_window(run, ids) -> None:
     assert len(history(run)) == 2
 
 
+@pytest.mark.slow
 def test_eight_processes_logging_at_once_store_all_200(home: Path, ids) -> None:
     script = (
         "import sys\n"
@@ -253,6 +254,7 @@ def test_eight_processes_logging_at_once_store_all_200(home: Path, ids) -> None:
     ]
     errors = [p.communicate(timeout=300)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
-    db = sqlite3.connect(home / "selfcare.db")
+    db = sqlite3.connect(f"file:{home / 'selfcare.db'}?mode=ro", uri=True)
     notes = {row[0] for row in db.execute("SELECT note FROM sessions")}
+    db.close()
     assert len(notes) == 200

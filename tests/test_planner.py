@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
+from conftest import examples
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +41,7 @@ def physical_areas(p) -> set[str]:
     return {a for item in p.items if item.practice.kind in ("massage", "stretch") for a in item.practice.areas}
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(request=requests, day=days)
 def test_plan_fits_the_budget_covers_areas_and_serves_goals(request: Request, day: date) -> None:
     p = plan(LIBRARY, request, day)
@@ -66,7 +68,7 @@ def test_plan_fits_the_budget_covers_areas_and_serves_goals(request: Request, da
     assert all(item.reason for item in p.items)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(request=requests, day=days)
 def test_no_practice_meets_a_condition_it_must_avoid(request: Request, day: date) -> None:
     p = plan(LIBRARY, request, day)
@@ -76,7 +78,7 @@ def test_no_practice_meets_a_condition_it_must_avoid(request: Request, day: date
         assert p.left_out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(request=requests, day=days)
 def test_same_plan_all_day(request: Request, day: date) -> None:
     first = plan(LIBRARY, request, day)
@@ -86,7 +88,7 @@ def test_same_plan_all_day(request: Request, day: date) -> None:
     ]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(request=requests, day=days)
 def test_a_week_brings_at_least_three_different_plans(request: Request, day: date) -> None:
     assume(request.minutes * 60 >= 150 * len(request.areas))  # room to choose: 2.5 min an area
@@ -104,7 +106,7 @@ def test_no_day_repeats_yesterday_over_two_months(minutes: int, areas: tuple[str
         tuple(i.practice.id for i in plan(LIBRARY, request, date(2026, 11, 1) + timedelta(days=n)).items)
         for n in range(60)
     ]
-    assert all(a != b for a, b in zip(days, days[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(days))
 
 
 @pytest.mark.parametrize("condition", ["pregnancy", "osteoporosis", "blood-clots"])

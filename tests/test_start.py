@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
 import select
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from rich.console import Console
+
+from selfcare import library
+from selfcare.cli.screen import draw, play
+from selfcare.guide import Guide
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\r")
 
@@ -105,8 +113,8 @@ def test_start_without_a_terminal_points_to_today_and_log(run) -> None:
     assert "not one" in line and "selfcare today" in line and "selfcare log" in line
 
 
-@pytest.mark.parametrize("key", ["\x03"])
-def test_ctrl_c_stops_and_asks(run, key: str) -> None:
+@pytest.mark.parametrize("key", ["q", "\x03"], ids=["q", "ctrl-c"])
+def test_q_or_ctrl_c_stops_and_asks(run, key: str) -> None:
     term = Terminal([sys.executable, "-m", "selfcare", "start", "--minutes", "5", "--quiet"])
     term.expect("Pain or tension now?")
     term.send("\r")
@@ -119,3 +127,44 @@ def test_ctrl_c_stops_and_asks(run, key: str) -> None:
     term.expect("Not logged")
     assert term.wait() == 0
     assert run.json("history") == []
+
+
+class ScriptedKeys:
+    """Keys from a list instead of a terminal; no key is pressed once it runs out."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    @contextmanager
+    def raw(self) -> Iterator[ScriptedKeys]:
+        yield self
+
+    def read(self, timeout: float) -> str | None:
+        return self.keys.pop(0) if self.keys else None
+
+
+@pytest.mark.parametrize("where", ["draw", "bell"])
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_an_interrupt_at_any_moment_of_the_screen_stops_the_guide_and_asks(where: str, nth: int) -> None:
+    practice = library.load().get("neck-trap-knead")
+    guide = Guide([practice], start=0.0)
+    clock = iter(range(1, 10_000))
+    calls = {"draw": 0, "bell": 0}
+
+    def interrupting(what: str):
+        calls[what] += 1
+        if calls[what] == nth:
+            raise KeyboardInterrupt
+
+    def render(view, width):
+        if where == "draw":
+            interrupting("draw")
+        return draw(view, width)
+
+    out = Console(file=io.StringIO(), width=80)
+    if where == "bell":
+        out.bell = lambda: interrupting("bell")  # type: ignore[method-assign]
+    # A step changes every few ticks (each tick is one second here), so the bell rings.
+    play(guide, ScriptedKeys(["n"] * 3), quiet=False, now=lambda: float(next(clock)), render=render, out=out)
+    assert guide.state == "stopped"
+    assert guide.record(), "the time already spent is kept, so the session can be logged"

@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -152,7 +153,7 @@ LOGS = dict(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(**LOGS)
 def test_streak_never_exceeds_distinct_days_logged(
     done: list[date], rest: list[date], as_of: date, target: int
@@ -163,7 +164,7 @@ def test_streak_never_exceeds_distinct_days_logged(
     assert 0 <= result.week_days_done <= 7
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(**LOGS)
 def test_habit_strength_stays_between_zero_and_one(
     done: list[date], rest: list[date], as_of: date, target: int
@@ -172,7 +173,7 @@ def test_habit_strength_stays_between_zero_and_one(
     assert 0.0 <= score <= 1.0 and not math.isnan(score)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(done=st.lists(st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 6, 30)), min_size=1, max_size=90))
 def test_habit_strength_never_falls_on_a_logged_day_of_a_daily_habit(done: list[date]) -> None:
     logged = sorted(set(done))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Run, file_mode
+from conftest import Run, examples, file_mode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,7 +138,8 @@ sessions_strategy = st.lists(
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entries=sessions_strategy, rests=st.lists(st.integers(0, 120), max_size=4))
 def test_round_trip_property(entries, rests, ids, tmp_path_factory, monkeypatch) -> None:
     run = Run()

@@ -18,12 +18,14 @@ day and is reproducible.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from .library import Library
 from .models import AREAS, Plan, Request, Session
 from .planner import History, plan
-from .store import Store
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .store import Store
 
 FEEDBACK_DAYS = 28
 REST_DAYS = 14

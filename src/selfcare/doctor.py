@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
 from .errors import SelfcareError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Finding = tuple[str, str, str]  # (what, "ok" | "warn" | "fail", detail)
 

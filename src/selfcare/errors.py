@@ -7,7 +7,10 @@ exits with `exit_code`: 2 for bad input, 1 for a fault in the environment
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 class SelfcareError(Exception):

@@ -12,10 +12,13 @@ asks `view()` what to show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .models import Practice
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .models import Practice
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 PHASE_WORDS = {"inhale": "Breathe in", "top-up": "A little more in", "hold": "Hold", "exhale": "Breathe out"}

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def read(path: Path, key: Any) -> Any | None:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with path.open(encoding="utf-8") as handle:
             data = json.load(handle)
         if not isinstance(data, dict) or data.get("key") != key:
             return None

@@ -21,13 +21,15 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import models
 from .errors import RoutineError, suggest, unknown
 from .models import Evidence, Pacing, Practice, Step
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 MAX_BYTES = 1 << 20
 MAX_PRACTICE_SECONDS = 3600
@@ -70,7 +72,7 @@ def builtin_dir() -> Path:
 class Library:
     """The practices by id, in load order; `key` names the files it was read from."""
 
-    __slots__ = ("practices", "key")
+    __slots__ = ("key", "practices")
 
     def __init__(self, practices: dict[str, Practice], key: list[Any] | None = None) -> None:
         self.practices = practices
@@ -112,7 +114,7 @@ def _read_text(path: Path, label: str) -> str:
             raise RoutineError(label, "is not a regular file")
         if st.st_size > MAX_BYTES:
             raise RoutineError(label, f"file is {st.st_size:,} bytes; routine files are limited to 1 MiB")
-        with open(path, "rb") as handle:
+        with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise RoutineError(label, "no such file") from None
@@ -273,7 +275,7 @@ def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bo
     try:
         value = yaml.constructor.SafeConstructor().construct_object(node)
         value = float(value) if not whole else int(value)
-    except Exception:  # noqa: BLE001 - PyYAML raises IndexError, ValueError... for odd tagged scalars
+    except Exception:
         raise ctx.fail(node, f"'{_short(node.value)}' is not a usable number", field) from None
     if not lo <= value <= hi or not math.isfinite(value):  # range first: a huge int has no float
         raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {_short(node.value)}", field)

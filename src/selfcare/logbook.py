@@ -9,15 +9,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from . import days as dayrules
 from . import models
 from .errors import SelfcareError, unknown
-from .library import Library
 from .models import Profile, Session
 from .safetext import encodable
-from .stats import Streak
-from .store import Store
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .stats import Streak
+    from .store import Store
 
 NOTE_LIMIT = 2000
 

@@ -78,7 +78,7 @@ def ensure_private_dir(path: Path) -> Path:
     try:
         for folder in reversed(missing):
             folder.mkdir(mode=0o700, exist_ok=True)
-            os.chmod(folder, 0o700)
+            folder.chmod(0o700)
     except OSError as exc:
         raise EnvironmentFault(
             f"cannot create folder {folder}: {exc.strerror}; check its parent's permissions"
@@ -101,25 +101,26 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise EnvironmentFault(f"cannot write in {path.parent}: {exc.strerror}") from None
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
+        tmp.chmod(0o600)
         if not overwrite:
             # link() fails if the target appeared meanwhile: never clobber.
-            os.link(tmp, path)
-            os.unlink(tmp)
+            path.hardlink_to(tmp)
+            tmp.unlink()
         else:
-            os.replace(tmp, path)
+            tmp.replace(path)
     except FileExistsError:
-        os.unlink(tmp)
+        tmp.unlink()
         raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None

@@ -9,11 +9,13 @@ afresh. Only `today` reads it; `log` and `start` always plan afresh.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import jsoncache
 from .models import Plan, PlanItem, Practice
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 VERSION = 1
 

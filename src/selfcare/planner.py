@@ -26,13 +26,15 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Request
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
 
 SECONDS_PER_AREA = 240
 MIN_BREATH_CYCLES = 3
@@ -86,7 +88,7 @@ def _ranks(practices: Iterable[Practice], day: date, weights: Mapping[str, float
     with SHA-512), handed out in id order: the same day and library always give
     the same keys, and the next day a fresh set.
     """
-    rng = random.Random(day.isoformat())
+    rng = random.Random(day.isoformat())  # noqa: S311 - a repeatable draw, not a secret
     ranks = {}
     for p in sorted(practices, key=lambda p: p.id):
         u = rng.random() or 0.5
@@ -510,4 +512,4 @@ def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[P
     )
     if opener is None:
         return rest
-    return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1])] + rest
+    return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1]), *rest]

@@ -9,12 +9,14 @@ named and never overwritten behind the person's back.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import models
 from .errors import EnvironmentFault, SelfcareError, unknown
 from .models import Profile
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KEYS = ("areas", "goals", "minutes", "days_per_week", "conditions", "day_starts_at")
 MINUTES_RANGE = (1, 120)

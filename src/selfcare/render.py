@@ -32,7 +32,7 @@ def print_json(data: Any) -> None:
 
 
 def duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     minutes, secs = divmod(seconds, 60)
     if minutes and secs:
         return f"{minutes} min {secs:02d} s"
@@ -42,7 +42,7 @@ def duration(seconds: float) -> str:
 
 
 def clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import stats
-from .library import Library
-from .store import Store
+
+if TYPE_CHECKING:
+    from .library import Library
+    from .store import Store
 
 
 def streak(store: Store, as_of: date, days_per_week: int) -> stats.Streak:

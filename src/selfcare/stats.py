@@ -17,9 +17,11 @@ Nothing here reads a clock: the as-of day is always given.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def _dates(days: Iterable[str | date]) -> set[date]:

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CorruptStore, EnvironmentFault, SelfcareError
 from .models import Flag, RestDay, Session
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -215,7 +217,7 @@ class Store:
             for chunk in range(0, len(ids), 500):
                 part = ids[chunk : chunk + 500]
                 marks = ",".join("?" * len(part))
-                have.update(r[0] for r in db.execute(f"SELECT id FROM sessions WHERE id IN ({marks})", part))
+                have.update(r[0] for r in db.execute(f"SELECT id FROM sessions WHERE id IN ({marks})", part))  # noqa: S608 - placeholders only
             added = 0
             for session in sessions:
                 if session.id not in have:
@@ -249,7 +251,7 @@ class Store:
         if having is not None:
             assert having in ("pro", "note")
             where.append(f"{having} IS NOT NULL")
-        sql = "SELECT * FROM sessions" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = "SELECT * FROM sessions" + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608 - fixed terms
         sql += " ORDER BY logged_ts DESC, rowid DESC"
         with self._guard():
             rows = self.db.execute(sql, params).fetchall()
@@ -264,7 +266,7 @@ class Store:
             part = ids[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
             for sid, pid, secs, too in self.db.execute(
-                f"SELECT session_id, practice_id, seconds, too_intense FROM session_practices "
+                f"SELECT session_id, practice_id, seconds, too_intense FROM session_practices "  # noqa: S608 - placeholders only
                 f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
                 part,
             ):
@@ -344,7 +346,7 @@ class Store:
         """(sessions rated before and after, average before, average after) for 'pain' or 'stress'."""
         assert what in ("pain", "stress")
         row = self.query(
-            f"SELECT COUNT(*), AVG({what}_before), AVG({what}_after) FROM sessions "
+            f"SELECT COUNT(*), AVG({what}_before), AVG({what}_after) FROM sessions "  # noqa: S608 - 'pain' or 'stress'
             f"WHERE day BETWEEN ? AND ? AND {what}_before IS NOT NULL AND {what}_after IS NOT NULL",
             (since_day, until_day),
         )[0]
@@ -356,7 +358,8 @@ class Store:
         where.append("(pain_before IS NOT NULL OR pain_after IS NOT NULL OR stress_before IS NOT NULL)")
         with self._guard():
             rows = self.db.execute(
-                "SELECT * FROM sessions WHERE " + " AND ".join(where) + " ORDER BY logged_ts, rowid", params
+                "SELECT * FROM sessions WHERE " + " AND ".join(where) + " ORDER BY logged_ts, rowid",  # noqa: S608 - fixed terms
+                params,
             ).fetchall()
             return self._with_practices(rows)
 
@@ -482,7 +485,7 @@ def open_store(path: Path, *, create: bool = True) -> Store:
         if path.is_dir():
             raise _corrupt(path, "it is a folder")
         try:
-            with open(path, "rb") as handle:
+            with path.open("rb") as handle:
                 header = handle.read(16)
         except OSError as exc:
             raise EnvironmentFault(f"cannot read {path}: {exc.strerror}; check its permissions") from None

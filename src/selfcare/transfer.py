@@ -14,14 +14,17 @@ import io
 import json
 import uuid
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import models
 from .errors import SelfcareError
 from .models import Flag, RestDay, Session
 from .safetext import encodable, to_json
-from .store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .store import Store
 
 FORMAT = "selfcare-log"
 FORMAT_VERSION = 1

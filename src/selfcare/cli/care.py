@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .app import app
@@ -31,7 +33,7 @@ def red_flags() -> None:
 
 
 @app.command()
-def doctor(json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def doctor(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Check the installation: paths, permissions, the log's schema, routine files.
 
     Example: selfcare doctor

@@ -44,7 +44,7 @@ def guarded(call: Callable[[], Any], usage_errors: tuple[type[BaseException], ..
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise SystemExit(1) from None
-    except Exception as exc:  # noqa: BLE001 - never a traceback for a person
+    except Exception as exc:
         if state["debug"]:
             raise
         fail(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", 1)

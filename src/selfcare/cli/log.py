@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -15,29 +15,38 @@ app.add_typer(history_app, name="history")
 
 @app.command()
 def log(
-    practice_ids: Optional[list[str]] = typer.Argument(
-        None, metavar="[PRACTICE_ID]...", help="What you did; none = today's routine."
-    ),
-    date: Optional[str] = typer.Option(
-        None, "--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'."
-    ),
-    minutes: Optional[int] = typer.Option(
-        None, "--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."
-    ),
-    pain_before: Optional[int] = typer.Option(
-        None, "--pain-before", min=0, max=10, help="Pain or tension before, 0-10."
-    ),
-    pain_after: Optional[int] = typer.Option(None, "--pain-after", min=0, max=10, help="Pain or tension after, 0-10."),
-    stress_before: Optional[int] = typer.Option(None, "--stress-before", min=0, max=10, help="Stress before, 0-10."),
-    stress_after: Optional[int] = typer.Option(None, "--stress-after", min=0, max=10, help="Stress after, 0-10."),
-    note: Optional[str] = typer.Option(None, "--note", help="A note to keep with the session."),
-    pro: Optional[str] = typer.Option(
-        None, "--pro", help="A session with a professional: massage-therapist, physiotherapist, osteopath..."
-    ),
-    too_intense: Optional[list[str]] = typer.Option(
-        None, "--too-intense", metavar="ID", help="A practice that felt too intense; it is rested for a while."
-    ),
-    json: bool = typer.Option(False, "--json", help="Print the stored session as JSON."),
+    practice_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[PRACTICE_ID]...", help="What you did; none = today's routine.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'.")
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option("--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."),
+    ] = None,
+    pain_before: Annotated[
+        int | None, typer.Option("--pain-before", min=0, max=10, help="Pain or tension before, 0-10.")
+    ] = None,
+    pain_after: Annotated[
+        int | None, typer.Option("--pain-after", min=0, max=10, help="Pain or tension after, 0-10.")
+    ] = None,
+    stress_before: Annotated[
+        int | None, typer.Option("--stress-before", min=0, max=10, help="Stress before, 0-10.")
+    ] = None,
+    stress_after: Annotated[
+        int | None, typer.Option("--stress-after", min=0, max=10, help="Stress after, 0-10.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note to keep with the session.")] = None,
+    pro: Annotated[
+        str | None,
+        typer.Option("--pro", help="A session with a professional: massage-therapist, physiotherapist, osteopath..."),
+    ] = None,
+    too_intense: Annotated[
+        list[str] | None,
+        typer.Option("--too-intense", metavar="ID", help="A practice that felt too intense; it is rested for a while."),
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
 ) -> None:
     """Record a session done away from the keyboard (or today's routine).
 
@@ -69,8 +78,8 @@ def log(
 @history_app.callback(invoke_without_command=True)
 def history(
     ctx: typer.Context,
-    days: Optional[int] = typer.Option(None, "--days", "-d", min=1, max=36500, help="Only the last N days."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    days: Annotated[int | None, typer.Option("--days", "-d", min=1, max=36500, help="Only the last N days.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Logged sessions, newest first.
 
@@ -95,7 +104,7 @@ def history(
 
 @history_app.command("delete")
 def history_delete(
-    session_id: str = typer.Argument(..., metavar="ID", help="The session's id, or its first 6+ characters."),
+    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
 ) -> None:
     """Remove one logged session.
 
@@ -123,8 +132,10 @@ def undo() -> None:
 
 @app.command()
 def rest(
-    date: Optional[str] = typer.Option(None, "--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'."),
-    reason: Optional[str] = typer.Option(None, "--reason", help="Why (ill, travelling...)."),
+    date: Annotated[
+        str | None, typer.Option("--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (ill, travelling...).")] = None,
 ) -> None:
     """Mark a planned rest day: it neither breaks nor extends your streak.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -11,20 +11,20 @@ from .app import app
 from .common import first_run_notice, load_library, load_profile, open_log, plan_request, plan_today
 from .common import today as current_day
 
-MINUTES = typer.Option(None, "--minutes", "-m", help="How many minutes you have (default: your profile's).")
-AREAS = typer.Option(None, "--area", "-a", help="A body area to work on; repeat for more (neck, shoulders, feet...).")
-GOALS = typer.Option(None, "--goal", "-g", help="What you want: tension, stress, sleep, flexibility...; repeatable.")
-DATE = typer.Option(None, "--date", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
-JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
+MINUTES = typer.Option("--minutes", "-m", help="How many minutes you have (default: your profile's).")
+AREAS = typer.Option("--area", "-a", help="A body area to work on; repeat for more (neck, shoulders, feet...).")
+GOALS = typer.Option("--goal", "-g", help="What you want: tension, stress, sleep, flexibility...; repeatable.")
+DATE = typer.Option("--date", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
+JSON = typer.Option("--json", help="Print JSON instead of a table.")
 
 
 @app.command()
 def today(
-    minutes: Optional[int] = MINUTES,
-    area: Optional[list[str]] = AREAS,
-    goal: Optional[list[str]] = GOALS,
-    date: Optional[str] = DATE,
-    json: bool = JSON,
+    minutes: Annotated[int | None, MINUTES] = None,
+    area: Annotated[list[str] | None, AREAS] = None,
+    goal: Annotated[list[str] | None, GOALS] = None,
+    date: Annotated[str | None, DATE] = None,
+    json: Annotated[bool, JSON] = False,
 ) -> None:
     """Today's routine, built from your profile (or the options given).
 
@@ -52,10 +52,10 @@ def _rating(question: str) -> int | None:
 
 @app.command()
 def start(
-    minutes: Optional[int] = MINUTES,
-    area: Optional[list[str]] = AREAS,
-    goal: Optional[list[str]] = GOALS,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No bell at step changes."),
+    minutes: Annotated[int | None, MINUTES] = None,
+    area: Annotated[list[str] | None, AREAS] = None,
+    goal: Annotated[list[str] | None, GOALS] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No bell at step changes.")] = False,
 ) -> None:
     """Be guided through today's routine: steps, countdowns, a breathing pacer.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from .common import load_profile
 
 
 @profile_app.command()
-def show(json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show your profile (or the defaults, before you set one up).
 
     Example: selfcare profile show --json
@@ -28,10 +28,11 @@ def show(json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None
 
 @profile_app.command("set")
 def set_(
-    key: str = typer.Argument(..., help="areas, goals, minutes, days_per_week, conditions or day_starts_at."),
-    value: str = typer.Argument(
-        ..., help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."
-    ),
+    key: Annotated[str, typer.Argument(help="areas, goals, minutes, days_per_week, conditions or day_starts_at.")],
+    value: Annotated[
+        str,
+        typer.Argument(help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."),
+    ],
 ) -> None:
     """Change one setting of your profile.
 
@@ -49,14 +50,14 @@ def set_(
 
 @profile_app.command()
 def setup(
-    areas: Optional[str] = typer.Option(None, help="Body areas, comma-separated (neck,shoulders,feet...)."),
-    goals: Optional[str] = typer.Option(None, help="Goals, comma-separated (tension,stress,sleep...)."),
-    minutes: Optional[int] = typer.Option(None, help="Minutes a day."),
-    days_per_week: Optional[int] = typer.Option(None, "--days-per-week", help="Days a week you aim for (1-7)."),
-    conditions: Optional[str] = typer.Option(None, help="Health conditions, comma-separated, or 'none'."),
-    day_starts_at: Optional[str] = typer.Option(
-        None, "--day-starts-at", help="When your day starts (HH:MM, default 04:00)."
-    ),
+    areas: Annotated[str | None, typer.Option(help="Body areas, comma-separated (neck,shoulders,feet...).")] = None,
+    goals: Annotated[str | None, typer.Option(help="Goals, comma-separated (tension,stress,sleep...).")] = None,
+    minutes: Annotated[int | None, typer.Option(help="Minutes a day.")] = None,
+    days_per_week: Annotated[int | None, typer.Option("--days-per-week", help="Days a week you aim for (1-7).")] = None,
+    conditions: Annotated[str | None, typer.Option(help="Health conditions, comma-separated, or 'none'.")] = None,
+    day_starts_at: Annotated[
+        str | None, typer.Option("--day-starts-at", help="When your day starts (HH:MM, default 04:00).")
+    ] = None,
 ) -> None:
     """Set up your profile, asking for what the options do not give.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -11,11 +11,14 @@ from . import actions
 from .app import app
 from .common import as_of_day, load_library, load_profile, open_log
 
-AS_OF = typer.Option(None, "--as-of", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
+AS_OF = typer.Option("--as-of", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
 
 
 @app.command()
-def streak(as_of: Optional[str] = AS_OF, json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def streak(
+    as_of: Annotated[str | None, AS_OF] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Your current and longest streak, this week against your target, the last two weeks.
 
     Example: selfcare streak --json
@@ -25,14 +28,16 @@ def streak(as_of: Optional[str] = AS_OF, json: bool = typer.Option(False, "--jso
 
 @app.command()
 def report(
-    days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days to look back over."),
-    as_of: Optional[str] = AS_OF,
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
-    for_therapist: bool = typer.Option(False, "--for-therapist", help="A one-page Markdown summary to print or send."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="With --for-therapist: write to this file (0600)."
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=3660, help="How many days to look back over.")] = 30,
+    as_of: Annotated[str | None, AS_OF] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    for_therapist: Annotated[
+        bool, typer.Option("--for-therapist", help="A one-page Markdown summary to print or send.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
 ) -> None:
     """How the habit is holding and whether it helps: calendar, minutes, pain and stress.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -13,10 +13,12 @@ from .common import load_library
 
 @routines_app.command("list")
 def list_(
-    area: Optional[str] = typer.Option(None, "--area", "-a", help="Only practices for this area."),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="Only massage, stretch, breathing or meditation."),
-    goal: Optional[str] = typer.Option(None, "--goal", "-g", help="Only practices that serve this goal."),
-    json: bool = typer.Option(False, "--json", help="Print JSON."),
+    area: Annotated[str | None, typer.Option("--area", "-a", help="Only practices for this area.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", "-k", help="Only massage, stretch, breathing or meditation.")
+    ] = None,
+    goal: Annotated[str | None, typer.Option("--goal", "-g", help="Only practices that serve this goal.")] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the practices in the library, built-in and your own.
 
@@ -45,8 +47,8 @@ def list_(
 
 @routines_app.command()
 def show(
-    practice_id: str = typer.Argument(..., metavar="ID", help="The practice's id (see 'selfcare routines list')."),
-    json: bool = typer.Option(False, "--json", help="Print the whole practice as JSON."),
+    practice_id: Annotated[str, typer.Argument(metavar="ID", help="The practice's id (see 'selfcare routines list').")],
+    json: Annotated[bool, typer.Option("--json", help="Print the whole practice as JSON.")] = False,
 ) -> None:
     """Show one practice in full: cautions first, then its steps and evidence.
 
@@ -68,7 +70,7 @@ def show(
 
 @routines_app.command()
 def validate(
-    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Routine files, or folders of them."),
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Routine files, or folders of them.")],
 ) -> None:
     """Check routine files: every error names the file, line, practice and field.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import select
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -33,12 +34,23 @@ class TerminalKeys:
         import termios
         import tty
 
+        def leave(signum: int, _frame: Any) -> None:
+            raise SystemExit(128 + signum)  # through the `finally` below, which gives the terminal back
+
         saved = termios.tcgetattr(self.fd)
+        handlers = {sig: signal.signal(sig, leave) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
             tty.setcbreak(self.fd)
+            # Ctrl-C arrives as a key (\x03), not as SIGINT: a signal could land while
+            # the screen is being drawn and end the program before it asks to log.
+            mode = termios.tcgetattr(self.fd)
+            mode[3] &= ~termios.ISIG
+            termios.tcsetattr(self.fd, termios.TCSANOW, mode)
             yield self
         finally:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, saved)
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
 
     def read(self, timeout: float) -> str | None:
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -107,26 +119,42 @@ def draw(view: View, width: int = 60) -> Any:
     return Panel(Group(*lines), title="selfcare", title_align="left", border_style=style, width=width + 4)
 
 
-def play(guide: Guide, keys: TerminalKeys, *, quiet: bool, now: Callable[[], float] = time.monotonic) -> None:
-    """Run the guide on the terminal until it is finished or stopped."""
+def play(
+    guide: Guide,
+    keys: Any,
+    *,
+    quiet: bool,
+    now: Callable[[], float] = time.monotonic,
+    render: Callable[[View, int], Any] = draw,
+    out: Any = None,
+) -> None:
+    """Run the guide on the terminal until it is finished or stopped.
+
+    Ctrl-C is a key here (see TerminalKeys.raw); a SIGINT sent from elsewhere
+    stops the guide at whatever moment it lands, drawing included, so the
+    session always ends in the question whether to log it.
+    """
     from rich.live import Live
 
     from ..render import console
 
-    out = console()
+    out = out or console()
     width = max(30, min(70, out.width - 6))
     rung = guide.changes
-    with keys.raw(), Live(draw(guide.view(), width), console=out, auto_refresh=False, transient=False) as live:
-        while not guide.done:
-            try:
-                key = keys.read(0.1)
-                if key:
-                    guide.press(key, now())
-                else:
-                    guide.tick(now())
-            except KeyboardInterrupt:
-                guide.press("q", now())
-            if guide.changes != rung and not quiet:
-                out.bell()
-            rung = guide.changes
-            live.update(draw(guide.view(), width), refresh=True)
+    try:
+        with keys.raw(), Live(render(guide.view(), width), console=out, auto_refresh=False, transient=False) as live:
+            while not guide.done:
+                try:
+                    key = keys.read(0.1)
+                    if key:
+                        guide.press(key, now())
+                    else:
+                        guide.tick(now())
+                    if guide.changes != rung and not quiet:
+                        out.bell()
+                    rung = guide.changes
+                    live.update(render(guide.view(), width), refresh=True)
+                except KeyboardInterrupt:
+                    guide.press("q", now())
+    except KeyboardInterrupt:  # while the screen opened or closed
+        guide.press("q", now())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -13,13 +13,13 @@ from .common import open_log
 
 @app.command()
 def export(
-    format: str = typer.Option(
-        "json", "--format", "-f", help="json (everything; what import reads) or csv (for spreadsheets)."
-    ),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write to this file (private, 0600) instead of the screen."
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite --output if it exists."),
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="json (everything; what import reads) or csv (for spreadsheets).")
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (private, 0600) instead of the screen.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
 ) -> None:
     """Write the whole log out, to move it to another machine or a spreadsheet.
 
@@ -53,7 +53,7 @@ def export(
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., help="A JSON file written by 'selfcare export'.")) -> None:
+def import_(file: Annotated[Path, typer.Argument(help="A JSON file written by 'selfcare export'.")]) -> None:
     """Add the sessions and rest days of an export file; ones already here are skipped.
 
     Example: selfcare import selfcare-backup.json
