@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import AREAS, Plan, Request, Session
+from .models import AREAS, Flag, Plan, Request, Session
 from .planner import History, plan
 
 if TYPE_CHECKING:
@@ -153,13 +153,15 @@ def _areas(library: Library, s: Session) -> set[str]:
     return found
 
 
-def red_flags(store: Store, library: Library, new: Session) -> list[tuple[str, str | None, str]]:
-    """The red-flag rules for a session just logged: (rule, area, message) each."""
-    flags: list[tuple[str, str | None, str]] = []
+def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
+    """The red flags a session just logged raises."""
+    flags: list[Flag] = []
     worst = max((v for v in (new.pain_before, new.pain_after) if v is not None), default=None)
     if worst is not None and worst >= HIGH_PAIN:
         flags.append(
-            (
+            Flag(
+                new.id,
+                new.day,
                 "high-pain",
                 None,
                 f"You logged pain of {worst}/10. Pain this strong is worth a check: see {SEE['high-pain']}. "
@@ -174,7 +176,9 @@ def red_flags(store: Store, library: Library, new: Session) -> list[tuple[str, s
         last_two = with_area[-2:]
         if len(last_two) == 2 and all(s.pain_after > s.pain_before for s in last_two):  # type: ignore[operator]
             flags.append(
-                (
+                Flag(
+                    new.id,
+                    new.day,
                     "worse-twice",
                     area,
                     f"Pain in your {AREAS[area]} was higher after your last two sessions. Pause the practices "
@@ -187,7 +191,7 @@ def red_flags(store: Store, library: Library, new: Session) -> list[tuple[str, s
     return flags
 
 
-def _no_improvement(store: Store, area: str, sessions: list[Session], new: Session) -> tuple[str, str, str] | None:
+def _no_improvement(store: Store, area: str, sessions: list[Session], new: Session) -> Flag | None:
     today = date.fromisoformat(new.day)
     start = today - timedelta(days=13)
     window = [s for s in sessions if s.day >= start.isoformat()]
@@ -204,7 +208,9 @@ def _no_improvement(store: Store, area: str, sessions: list[Session], new: Sessi
     recent = store.flags((today - timedelta(days=6)).isoformat(), today.isoformat())
     if any(f.rule == "no-improvement" and f.area == area for f in recent):
         return None  # said this week already
-    return (
+    return Flag(
+        new.id,
+        new.day,
         "no-improvement",
         area,
         f"After two weeks of regular practice, pain in your {AREAS[area]} has not eased "

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import days as dayrules
 from . import models
 from .errors import SelfcareError, unknown
-from .models import Profile, Session
+from .models import Flag, Profile, Session
 from .safetext import encodable
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class Logged:
     session: Session
     names: tuple[str, ...]
     streak: Streak
-    flags: tuple[tuple[str, str | None, str], ...] = field(default_factory=tuple)
+    flags: tuple[Flag, ...] = field(default_factory=tuple)
 
 
 def _rating(value: int | None, what: str) -> int | None:
@@ -162,7 +162,7 @@ def record(store: Store, library: Library, profile: Profile, entry: Entry, curre
     store.add_session(session)
     flags = coach.red_flags(store, library, session)
     if flags:
-        store.add_flags(session.id, session.day, flags)
+        store.add_flags(flags)
     today = dayrules.day_of(current, profile.day_starts_at)
     names = tuple(library.practices[pid].name if pid in library.practices else pid for pid in session.practices)
     streak = reports.streak(store, today, profile.days_per_week)

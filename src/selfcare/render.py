@@ -193,8 +193,8 @@ def logged(result: Any) -> None:
     text = _text(f"Logged {what} — {duration(s.seconds)} for {_day_words(s.day)}. ")
     text.append(_streak_line(result.streak), style="bold green")
     out.print(text)
-    for _rule, _area, message in result.flags:
-        out.print(_text(f"! {message}", "bold yellow"))
+    for flag in result.flags:
+        out.print(_text(f"! {flag.message}", "bold yellow"))
 
 
 def history(sessions: list[Any], library: Library) -> None:
@@ -481,5 +481,5 @@ def session_summary(result: Any) -> None:
         _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
     )
     console().print(Panel(table, title="session logged", title_align="left", border_style="green", expand=False))
-    for _rule, _area, message in result.flags:
-        console().print(_text(f"! {message}", "bold yellow"))
+    for flag in result.flags:
+        console().print(_text(f"! {flag.message}", "bold yellow"))

@@ -200,11 +200,11 @@ class Store:
         with self.transaction() as db:
             _insert(db, session)
 
-    def add_flags(self, session_id: str | None, day: str, flags: Iterable[tuple[str, str | None, str]]) -> None:
+    def add_flags(self, flags: Iterable[Flag]) -> None:
         with self.transaction() as db:
             db.executemany(
                 "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
-                [(session_id, day, rule, area, message) for rule, area, message in flags],
+                [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags],
             )
 
     def import_all(
