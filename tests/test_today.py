@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import yaml
 from conftest import file_mode
 
@@ -106,6 +109,25 @@ def test_profile_setup_by_flags_and_by_prompts(run) -> None:
     assert shown["conditions"] == ["pregnancy", "osteoporosis"]  # "not sure" counts as yes
 
 
+def test_scripted_setup_takes_what_is_missing_from_the_profile_or_names_it(run, home) -> None:
+    # No terminal and no answers (as with </dev/null): the health screen cannot be skipped silently.
+    line = run.fails("profile", "setup", "--areas", "neck", "--goals", "stress")
+    assert "--conditions" in line
+    assert not (home / "config.yaml").exists()
+    result = run("profile", "setup", "--areas", "neck", "--goals", "stress", "--conditions", "none")
+    assert "kept as they were" in result.stdout and "days_per_week 7" in result.stdout
+    shown = run.json("profile", "show")
+    assert (shown["areas"], shown["goals"], shown["minutes"], shown["conditions"]) == (["neck"], ["stress"], 10, [])
+
+
+def test_the_health_screen_takes_yes_and_no_in_words(run) -> None:
+    n = len(__import__("selfcare.models").models.CONDITIONS)
+    answers = ["neck", "stress", "10", "7", "04:00", "Yes", "maybe", "NO"] + ["no"] * (n - 2)
+    result = run("profile", "setup", input="\n".join(answers) + "\n")
+    assert "answer y (yes), n (no)" in result.stdout
+    assert run.json("profile", "show")["conditions"] == [next(iter(__import__("selfcare.models").models.CONDITIONS))]
+
+
 def test_damaged_config_is_named_and_kept(run, home) -> None:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "config.yaml"
@@ -127,36 +149,72 @@ def test_unquoted_day_start_in_a_hand_edited_config(run, home) -> None:
     assert run.json("profile", "show")["day_starts_at"] == "04:00"
 
 
-def test_every_command_has_help_and_is_in_the_readme(run) -> None:
-    from pathlib import Path
+def _commands():
+    """Every command and group of the real command line, as (words, click command)."""
+    import typer.main
 
+    from selfcare.cli import application
+
+    def walk(command, words):
+        yield words, command
+        for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
+            yield from walk(sub, [*words, name])
+
+    return list(walk(typer.main.get_command(application()), []))
+
+
+def _examples(help_text: str) -> list[str]:
+    return [line.split("Example:", 1)[1].strip() for line in help_text.splitlines() if "Example:" in line]
+
+
+def test_every_command_and_group_has_help_with_an_example_and_is_in_the_readme(run) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
-    commands = [
-        "today",
-        "start",
-        "log",
-        "history",
-        "undo",
-        "rest",
-        "streak",
-        "report",
-        "routines",
-        "profile",
-        "red-flags",
-        "doctor",
-        "export",
-        "import",
-    ]
-    top = run("--help").stdout
-    for name in commands:
-        assert name in top
-        assert f"selfcare {name}" in readme, name
-        help_text = run(name, "--help").stdout
-        assert "Usage" in help_text
-    for group, subs in (
-        ("routines", ["list", "show", "validate"]),
-        ("profile", ["setup", "show", "set"]),
-        ("history", ["delete"]),
-    ):
-        for sub in subs:
-            assert "Example" in run(group, sub, "--help").stdout or sub == "delete"
+    for words, _command in _commands():
+        shown = run(*words, "--help").stdout
+        assert "Usage" in shown, words
+        examples = _examples(shown)
+        assert examples, f"selfcare {' '.join(words)} --help has no example"
+        assert all(e.startswith("selfcare") for e in examples), examples
+        if words:
+            assert f"selfcare {words[0]}" in readme, words
+
+
+def test_every_example_in_the_help_runs(run, home: Path, tmp_path: Path, monkeypatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    # What the examples refer to: a session whose id starts 3f2a9c, a routine file of one's own.
+    ids = [p["id"] for p in run.json("routines", "list")]
+    backup = {
+        "format": "selfcare-log",
+        "version": 1,
+        "sessions": [
+            {
+                "id": "3f2a9c41-0000-4000-8000-000000000001",
+                "date": "2026-11-20",
+                "logged_at": "2026-11-20T18:00:00+01:00",
+                "practices": ids[:1],
+                "seconds": 60,
+            }
+        ],
+    }
+    (tmp_path / "old-backup.json").write_text(json.dumps(backup))
+    run("import", "old-backup.json")
+    mine = tmp_path / "my-routines"
+    mine.mkdir()
+    (mine / "neck.yaml").write_text(
+        "practices:\n  - id: my-neck-roll\n    name: Slow neck turn\n    kind: stretch\n    areas: [neck]\n"
+        "    goals: [tension]\n    summary: Turn the head slowly.\n    steps: [{text: Turn slowly., seconds: 20}]\n"
+    )
+    seen = 0
+    # Commands that write a file before the ones that read it; `start` needs a terminal (tests/test_start.py runs it).
+    order = sorted(_commands(), key=lambda wc: wc[0][:1] == ["import"])
+    for words, _command in order:
+        for example in _examples(run(*words, "--help").stdout):
+            args = [str(Path(a).expanduser()) if a.startswith("~") else a for a in shlex.split(example)[1:]]
+            if args[:1] == ["start"]:
+                continue
+            run(*args)
+            seen += 1
+    assert seen >= 20

@@ -175,7 +175,8 @@ MARKS = {"done": ("■", "green"), "rest": ("~", "blue"), "missed": ("·", "dim"
 def _day_words(day: str) -> str:
     from datetime import date
 
-    return f"{date.fromisoformat(day):%a %-d %b %Y}"
+    d = date.fromisoformat(day)
+    return f"{d:%a} {d.day} {d:%b %Y}"  # not %-d, which Windows' strftime lacks
 
 
 def _streak_line(streak: Any) -> str:
@@ -297,7 +298,6 @@ def report_view(data: dict[str, Any]) -> None:
     top = max((c["minutes"] for c in data["calendar"]), default=0)
     first = date.fromisoformat(data["calendar"][0]["date"])
     grid = Text("        Mo Tu We Th Fr Sa Su\n", style="dim")
-    cells = ["   "] * first.weekday() + [None] * 0
     rows: list[Text] = []
     line = Text(f"{first:%d %b} ", style="dim")
     line.append("   " * first.weekday())
@@ -312,7 +312,6 @@ def report_view(data: dict[str, Any]) -> None:
             level = _level(cell["minutes"], top)
             line.append(f" {_CELLS[level]} ", style=_SHADES[level])
     rows.append(line)
-    del cells
     for row in rows:
         grid.append_text(row)
         grid.append("\n")

@@ -1,7 +1,7 @@
-"""The red flags: symptoms that mean stop and see a clinician (CONTENT.md).
+"""The red flags (symptoms that mean stop and see a clinician) and the disclaimer that points to them.
 
 Shown plainly by `selfcare red-flags`, and pointed to by every red-flag
-message the coach raises.
+message the coach raises. docs/content-guide.md gives the sources.
 """
 
 from __future__ import annotations
@@ -31,4 +31,13 @@ WHO = (
     "A doctor for any of the symptoms above.",
     "A physiotherapist for pain that lingers or keeps coming back.",
     "A licensed or certified massage therapist (in the US: board certification by NCBTMB, or membership of AMTA or ABMP).",
+)
+
+# Shown once, before the first plan or when the profile is first saved.
+DISCLAIMER = (
+    "selfcare suggests gentle self-care; it is not medical advice and does not diagnose "
+    "or treat anything. Stop any practice that hurts, makes you dizzy or feels wrong. "
+    "If you notice a red flag (new numbness or weakness, chest pain, a sudden severe "
+    "headache, pain after a fall, fever with a stiff neck; see 'selfcare red-flags'), "
+    "stop and see a clinician."
 )

@@ -33,7 +33,7 @@ def today(
     if json:
         render.print_json(plan.to_dict())
         return
-    heading = f"{day:%A %-d %B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
+    heading = f"{day:%A} {day.day} {day:%B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
     left_out = render.left_out_line(plan.left_out)
     render.plan_table(plan, heading=heading, profile_hint=None if saved else NO_PROFILE, left_out=left_out)
 

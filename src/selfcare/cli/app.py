@@ -23,6 +23,8 @@ class SelfcareGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
+        # Typer 0.26-0.28 vendors click as typer._click (private); the pin in
+        # pyproject.toml (<0.29) keeps this import valid, and a test checks the pin.
         from typer._click import exceptions as click_exc
 
         def call() -> Any:
@@ -48,14 +50,19 @@ class SelfcareGroup(TyperGroup):
 app = typer.Typer(
     cls=SelfcareGroup,
     name="selfcare",
-    help="A terminal self-care coach: short routines of self-massage, stretches, breathing and meditation, built for your day, guided, and logged on your machine.",
+    help="A terminal self-care coach: short routines of self-massage, stretches, breathing and meditation, "
+    "built for your day, guided, and logged on your machine.\n\nExample: selfcare today",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-routines_app = typer.Typer(help="Browse and check the routine library.", no_args_is_help=True)
-profile_app = typer.Typer(help="Your areas, goals, time and health conditions.", no_args_is_help=True)
+routines_app = typer.Typer(
+    help="Browse and check the routine library.\n\nExample: selfcare routines list --area neck", no_args_is_help=True
+)
+profile_app = typer.Typer(
+    help="Your areas, goals, time and health conditions.\n\nExample: selfcare profile show", no_args_is_help=True
+)
 app.add_typer(routines_app, name="routines")
 app.add_typer(profile_app, name="profile")
 

@@ -122,7 +122,7 @@ def first_run_notice(saved: bool) -> None:
         return
     import sys
 
-    from .setup import DISCLAIMER
+    from ..safety import DISCLAIMER
 
     sys.stderr.write(DISCLAIMER + "\n(Shown once. 'selfcare profile setup' makes the plan yours.)\n\n")
     from ..paths import atomic_write

@@ -9,7 +9,7 @@ import typer
 from .app import app
 from .common import load_library, load_profile, open_log
 
-history_app = typer.Typer(help="Logged sessions, newest first; 'history delete ID' removes one.")
+history_app = typer.Typer()
 app.add_typer(history_app, name="history")
 
 
@@ -50,7 +50,7 @@ def log(
 ) -> None:
     """Record a session done away from the keyboard (or today's routine).
 
-    Example: selfcare log neck-trap-knead stretch-neck-side --pain-before 5 --pain-after 3
+    Example: selfcare log neck-trap-knead stretch-neck-side-bend --pain-before 5 --pain-after 3
     """
     from .. import logbook, render
 
@@ -81,7 +81,7 @@ def history(
     days: Annotated[int | None, typer.Option("--days", "-d", min=1, max=36500, help="Only the last N days.")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Logged sessions, newest first.
+    """Logged sessions, newest first; 'history delete ID' removes one.
 
     Example: selfcare history --days 7
     """

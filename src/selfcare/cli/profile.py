@@ -63,7 +63,7 @@ def setup(
 
     Every answer can be given as an option, so it can be scripted.
 
-    Example: selfcare profile setup --areas neck,shoulders --goals tension --minutes 10
+    Example: selfcare profile setup --areas neck,shoulders --goals tension --minutes 10 --conditions none
     """
     from .setup import run_setup
 

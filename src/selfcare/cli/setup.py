@@ -8,24 +8,33 @@ from .. import models, paths
 from .. import profile as profiles
 from ..errors import SelfcareError
 from ..models import Profile
+from ..safety import DISCLAIMER
 from .common import load_profile
 
-DISCLAIMER = (
-    "selfcare suggests gentle self-care; it is not medical advice and does not diagnose "
-    "or treat anything. Stop any practice that hurts, makes you dizzy or feels wrong. "
-    "If you notice a red flag (new numbness or weakness, chest pain, a sudden severe "
-    "headache, pain after a fall, fever with a stiff neck; see 'selfcare red-flags'), "
-    "stop and see a clinician."
-)
+ANSWERS = {"y": True, "yes": True, "?": True, "not sure": True, "n": False, "no": False}
 
 
-def _ask(prompt: str, key: str, default: str) -> object:
+def _prompt(question: str, default: str) -> str | None:
+    """One answer, or None when the input has ended (a script, or stdin from /dev/null)."""
     from rich.prompt import Prompt
 
+    from ..render import console
+
+    try:
+        return Prompt.ask(question, default=default, console=console())
+    except EOFError:
+        console().print()
+        return None
+
+
+def _ask(prompt: str, key: str, default: str) -> object | None:
+    """A checked value for `key`, asked until it is valid; None when the input has ended."""
     from ..render import _text, console
 
     while True:
-        answer = Prompt.ask(prompt, default=default, console=console())
+        answer = _prompt(prompt, default)
+        if answer is None:
+            return None
         try:
             return profiles.parse_value(key, answer)
         except SelfcareError as exc:
@@ -34,17 +43,24 @@ def _ask(prompt: str, key: str, default: str) -> object:
 
 def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
     """Ask each question; 'not sure' counts as yes, to be safe."""
-    from rich.prompt import Prompt
-
-    from ..render import console
+    from ..render import _text, console
 
     out = console()
     out.print("\n[bold]A short health screen[/] (y = yes, n = no, ? = not sure, treated as yes to be safe)")
     found: list[str] = []
     for cid, (_label, question) in models.CONDITIONS.items():
         default = "y" if cid in current else "n"
-        answer = Prompt.ask(question, choices=["y", "n", "?"], default=default, console=out)
-        if answer in ("y", "?"):
+        while True:
+            answer = _prompt(f"{question} [dim](y/n/?)[/]", default)
+            if answer is None:
+                raise SelfcareError(
+                    "the health screen needs an answer to each question: run 'selfcare profile setup' "
+                    "in a terminal, or give --conditions (a list, or 'none')"
+                )
+            if answer.strip().lower() in ANSWERS:
+                break
+            out.print(_text("answer y (yes), n (no) or ? (not sure)", "red"))
+        if ANSWERS[answer.strip().lower()]:
             found.append(cid)
     return tuple(found)
 
@@ -69,16 +85,23 @@ def run_setup(given: dict[str, str | None]) -> Profile:
         "day_starts_at": "When does your day start? (a session before this counts for the day before)",
     }
     current = profile.to_dict()
+    defaulted: list[str] = []
     for key, prompt in prompts.items():
         if key not in values:
             shown = current[key]
             default = ",".join(shown) if isinstance(shown, list) else str(shown)
-            values[key] = _ask(prompt, key, default)
+            answer = _ask(prompt, key, default)
+            if answer is None:  # no more answers: keep what is there, and say so below
+                answer = profiles.parse_value(key, default)
+                defaulted.append(f"{key} {default}")
+            values[key] = answer
     if "conditions" not in values:
         values["conditions"] = health_screen(profile.conditions)
     profile = profile._replace(acknowledged=True, **values)
     profiles.save(paths.config_file(), profile)
     out.print(_text(f"Saved your profile in {paths.config_file()}", "green"))
+    if defaulted:
+        out.print(_text(f"Not given, so kept as they were: {'; '.join(defaulted)}.", "yellow"))
     if profile.conditions:
         labels = ", ".join(models.CONDITIONS[c][0] for c in profile.conditions)
         out.print(f"Plans will leave out or soften practices for: {labels}.", highlight=False)
