@@ -36,9 +36,11 @@ def _ask(prompt: str, key: str, default: str) -> object | None:
         if answer is None:
             return None
         try:
-            return profiles.parse_value(key, answer)
+            value: object = profiles.parse_value(key, answer)
         except SelfcareError as exc:
             console().print(_text(exc.message, "red"))
+            continue
+        return value
 
 
 def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
