@@ -663,6 +663,7 @@ def valid_sessions(draw: Any) -> dict[str, Any]:
     day = draw(DAYS).isoformat()
     practices = draw(session_practices)
     split = [draw(st.integers(0, 600)) for _ in practices] if draw(BOOL) else []
+    skipped = draw(session_practices) if draw(BOOL) else []
     return {
         "id": str(draw(st.uuids())),
         "date": day,
@@ -678,6 +679,9 @@ def valid_sessions(draw: Any) -> dict[str, Any]:
         "pro": draw(pros),
         "source": draw(vocab(models.SOURCES)),
         "too_intense": practices[:1] if draw(BOOL) else [],
+        "partial": practices[-1:] if draw(BOOL) else [],
+        "skipped": skipped,
+        "skipped_seconds": [draw(st.integers(0, 30)) for _ in skipped],
     }
 
 

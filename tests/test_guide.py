@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from selfcare.guide import Guide, timeline
+from selfcare.guide import CARD, Done, Guide, timeline
 from selfcare.library import load
 from selfcare.models import Pacing, Practice, Step
 
@@ -50,7 +50,7 @@ def test_a_finished_session_logs_the_sum_of_its_step_times() -> None:
     guide = Guide([MASSAGE, BREATH], start=0.0)
     end = run_until_done(guide, step=0.7)
     assert guide.state == "finished"
-    assert guide.record() == [("m", 10 + 40 + 30), ("b", 5 + 2 * 19)]
+    assert guide.record() == [Done("m", 10 + 40 + 30, "done"), Done("b", 5 + 2 * 19, "done")]
     assert guide.total_spent() == MASSAGE.seconds + BREATH.seconds
     assert end == pytest.approx(MASSAGE.seconds + BREATH.seconds, abs=0.7)
 
@@ -109,7 +109,7 @@ def test_pause_and_resume_keep_the_remaining_time() -> None:
     guide.tick(503.0)
     assert guide.view().remaining == pytest.approx(3.0)
     run_until_done(guide, start=503.0)
-    assert guide.record() == [("m", MASSAGE.seconds)]
+    assert guide.record() == [Done("m", MASSAGE.seconds, "done")]
 
 
 def test_next_skips_to_the_next_step_and_records_only_what_was_done() -> None:
@@ -123,7 +123,7 @@ def test_next_skips_to_the_next_step_and_records_only_what_was_done() -> None:
     guide.tick(8.0)
     guide.press("q", 8.0)
     assert guide.state == "stopped"
-    assert guide.record() == [("m", 8)]
+    assert guide.record() == [Done("m", 8, "partial")]
 
 
 def test_skip_practice_and_quit_record_exactly_what_was_done() -> None:
@@ -136,7 +136,8 @@ def test_skip_practice_and_quit_record_exactly_what_was_done() -> None:
     guide.press("s", 22.0)
     assert guide.view().practice.id == "c"
     guide.press("q", 22.0)
-    assert guide.record() == [("m", 12), ("b", 10)]
+    assert guide.record() == [Done("m", 12, "skipped"), Done("b", 10, "skipped")]
+    assert guide.total_spent() == 0, "time on skipped practices is not practice"
 
 
 def test_next_during_the_pacer_moves_on_to_the_next_practice() -> None:
@@ -177,4 +178,49 @@ def test_the_real_478_is_19_seconds_a_cycle() -> None:
     assert p.pacing.cycles <= 8
     guide = Guide([p], start=0.0)
     run_until_done(guide, step=0.3)
-    assert guide.record() == [(p.id, p.seconds)]
+    assert guide.record() == [Done(p.id, p.seconds, "done")]
+
+
+def test_hurrying_through_with_n_is_partial_and_playing_to_the_end_is_done() -> None:
+    guide = Guide([MASSAGE, BREATH], start=0.0)
+    t = 0.0
+    while guide.view().practice.id == "m":  # n through every step of the massage
+        t += 1.0
+        guide.press("n", t)
+    run_until_done(guide, start=t)
+    record = guide.record()
+    assert record[0].status == "partial" and record[0].seconds < MASSAGE.seconds / 2
+    assert record[1] == Done("b", BREATH.seconds, "done")
+
+
+def test_a_card_waits_for_a_key_and_any_key_begins_the_practice() -> None:
+    card = ("Stop at once if you feel dizzy.",)
+    guide = Guide([MASSAGE, BREATH], start=0.0, cards=[card, ()])
+    assert guide.view().segment.phase == CARD and guide.view().cautions == card
+    guide.tick(300.0)  # however long it is shown, the card waits
+    assert guide.view().segment.phase == CARD and guide.spent == [0.0, 0.0]
+    guide.press("x", 300.0)
+    assert guide.view().segment.text == "Settle"
+    guide.tick(302.0)
+    assert guide.view().remaining == pytest.approx(8.0)
+
+
+def test_s_on_a_card_skips_the_practice_without_doing_it() -> None:
+    guide = Guide([MASSAGE, BREATH], start=0.0, cards=[("Stop if it hurts.",), ()])
+    guide.press("s", 1.0)
+    assert guide.view().practice.id == "b"
+    run_until_done(guide, start=1.0)
+    assert guide.record() == [Done("m", 0, "skipped"), Done("b", BREATH.seconds, "done")]
+
+
+def test_the_pacer_counts_up_from_one_and_never_shows_zero() -> None:
+    guide = Guide([SIGH], start=0.0)
+    counts = []
+    t = 0.0
+    while not guide.done:
+        view = guide.view()
+        counts.append((view.segment.phase, view.count))
+        t += 0.25
+        guide.tick(t)
+    exhale = [c for phase, c in counts if phase == "exhale"]
+    assert exhale[0] == 1 and max(exhale) == 6 and min(c for _, c in counts) >= 1

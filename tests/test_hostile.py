@@ -341,7 +341,12 @@ def test_the_guided_screen_shows_hostile_text_literally(home: Path, practice_id:
     library = load(home / "routines", None)
     practice = library.get(practice_id)
     assert practice is not None and practice.name == NAME
-    guide = Guide([practice, library.get(EVIL_ID)], start=0.0)
+    from selfcare.planner import cautions_for
+
+    second = library.get(EVIL_ID)
+    # The card before each practice shows the cautions for the person's conditions.
+    cards = [cautions_for(p, ("pregnancy",)) for p in (practice, second)]
+    guide = Guide([practice, second], start=0.0, cards=cards)
     frames = _frames(guide)
     assert frames
     for n, frame in enumerate(frames):

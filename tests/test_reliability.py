@@ -294,7 +294,9 @@ def test_doctor_reports_a_healthy_install_and_each_problem(run, home: Path) -> N
     assert {f["check"] for f in found} >= {"config folder", "data folder", "profile", "log", "routines"}
     assert all(f["status"] == "ok" for f in found), found
     log = next(f for f in found if f["check"] == "log")
-    assert "schema version 2 of 2" in log["detail"] and "1 sessions" in log["detail"]
+    from selfcare.store import VERSION
+
+    assert f"schema version {VERSION} of {VERSION}" in log["detail"] and "1 sessions" in log["detail"]
     (home / "selfcare.db").chmod(0o644)
     assert any(s == "warn" and "chmod 600" in d for s, d in _doctor(run))
     (home / "selfcare.db").chmod(0o600)

@@ -1,15 +1,25 @@
-"""Listening to the log: feedback for the planner, progression, and red flags.
+"""Listening to the log: feedback for the planner, limits after warnings, progression, and red flags.
 
-- A practice after which pain or stress fell is drawn more often, and its
-  reason says so ("helped your neck: 5 → 3 on 20 Nov").
-- A physical practice (massage or stretch) in a session that ended with more
-  pain than it began, or marked too intense, is rested for REST_DAYS and
-  replaced; the replacement's reason says why.
-- A practice not done for LONG_UNUSED_DAYS comes back for variety; one done
+- **Feedback** is what the data says and no more: for a practice, the rated
+  sessions that included it (done, not marked too intense then or since),
+  with pain (or stress) before and after. From MIN_FEEDBACK_SESSIONS such
+  sessions on, a practice after which the rating fell is drawn more often,
+  and its reason cites those sessions. A rating is asked once per session, so
+  nothing is ever credited to an area.
+- **Rests**: a practice marked too intense, and the hands-on practices of a
+  session that ended with more pain than it began, rest for REST_DAYS.
+- **Limits that act**: a red flag about an area pauses that area's massage
+  and stretches for LIMIT_DAYS, and pain logged at HIGH_PAIN or more limits
+  the areas of that session (the profile's areas when it named none) to
+  gentle practices for LIMIT_DAYS — each until the person clears it after
+  seeing someone (`selfcare red-flags --clear AREA`). Breathing and
+  meditation go on.
+- **Variety**: a practice not done for LONG_UNUSED_DAYS comes back; one done
   yesterday is drawn less often today.
-- After about two weeks of regular practice, stretch holds and breathing
-  cycles grow (planner.progressed keeps them within CONTENT.md's limits).
-- Red flags (CONTENT.md's design rules) are checked for every new session.
+- **Progression**: after about two weeks of regular practice, stretch holds
+  and breathing cycles grow (planner.progressed keeps them within limits).
+- **Red flags** (docs/content-guide.md) are checked for each new session and
+  said once, when raised.
 
 Everything is a function of the log and the day, so a plan stays the same all
 day and is reproducible.
@@ -17,209 +27,244 @@ day and is reproducible.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import AREAS, Flag, Plan, Request, Session
-from .planner import History, plan
+from .models import Feedback, Flag, Limit, Plan, Request, Rest, Session
+from .planner import PHYSICAL, History, plan
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .library import Library
     from .store import Store
 
-FEEDBACK_DAYS = 28
+FEEDBACK_DAYS = 60  # how far back feedback looks
+MIN_FEEDBACK_SESSIONS = 3  # rated sessions needed before a practice is said to have helped
+HELPED_WEIGHT = 2.5
 REST_DAYS = 14
+LIMIT_DAYS = 14
 LONG_UNUSED_DAYS = 21
 VARIETY_WINDOW_DAYS = 120  # how far back "not done for a while" looks
-HELPED_WEIGHT = 2.5
 UNUSED_WEIGHT = 1.5
 YESTERDAY_WEIGHT = 0.25
-REGULAR_DAYS = 10  # active days out of 14 that make "regular practice"
-PHYSICAL = ("massage", "stretch")
+REGULAR_DAYS = 10  # active days out of 14 that make "regular practice" for progression
 HIGH_PAIN = 7
+FLAG_WINDOW_DAYS = 60  # how far back the red-flag rules look
+NOT_EASING_SESSIONS = 4  # "not improving": at least this many rated sessions...
+NOT_EASING_SPAN_DAYS = 14  # ...over at least this many days
+SAID_AGAIN_AFTER_DAYS = 7  # a red flag of the same kind and area is not said twice within this
 
 
-def _short(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.day} {d:%b}"
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 class Progression(NamedTuple):
     level: float  # 1.0 = as written
     active_recent: int  # active days in the last 14
-    active_before: int  # active days in the 14 before that
 
-    @property
-    def message(self) -> str | None:
-        if self.level <= 1.0:
-            return None
-        return (
-            f"holds and breath counts have grown ({self.level:.2f}×): you practised on "
-            f"{self.active_recent} of the last 14 days"
-        )
+    def to_dict(self) -> dict[str, object]:
+        from .words import progression
+
+        return {"level": self.level, "active_recent": self.active_recent, "message": progression(self)}
 
 
 def progression(store: Store, day: date) -> Progression:
-    recent = store.day_totals((day - timedelta(days=13)).isoformat(), day.isoformat())
-    before = store.day_totals((day - timedelta(days=27)).isoformat(), (day - timedelta(days=14)).isoformat())
+    recent = store.day_totals(_iso(day - timedelta(days=13)), _iso(day))
+    before = store.day_totals(_iso(day - timedelta(days=27)), _iso(day - timedelta(days=14)))
     level = 1.0
     if len(recent) >= REGULAR_DAYS:
         level = 1.5 if len(before) >= REGULAR_DAYS else 1.25
-    return Progression(level, len(recent), len(before))
+    return Progression(level, len(recent))
 
 
-def history(store: Store, library: Library, day: date) -> History:
-    """What the planner should weigh today, from the log up to yesterday."""
-    since = (day - timedelta(days=FEEDBACK_DAYS)).isoformat()
-    until = (day - timedelta(days=1)).isoformat()
-    weights: dict[str, float] = {}
-    reasons: dict[str, str] = {}
-    rested: dict[str, str] = {}
-    helped: dict[str, tuple[float, str]] = {}
-    for s in store.rated_sessions(since, until):
-        kinds = {pid: library.practices[pid].kind for pid in s.practices if pid in library.practices}
-        recent = s.day >= (day - timedelta(days=REST_DAYS)).isoformat()
-        worse = s.pain_before is not None and s.pain_after is not None and s.pain_after > s.pain_before
-        for pid in s.too_intense:
-            if recent:
-                rested[pid] = f"marked too intense on {_short(s.day)}"
-        if worse and recent:
-            for pid, kind in kinds.items():
-                if kind in PHYSICAL:
-                    rested[pid] = f"pain rose after it on {_short(s.day)}: {s.pain_before} → {s.pain_after}"
-        for pid in kinds:
-            change = _fall(s)
-            if change is not None and pid not in rested:
-                what, before, after = change
-                area = _area_word(library, pid)
-                helped[pid] = (before - after, f"helped your {area}{what} on {_short(s.day)}: {before} → {after}")
-    # Sessions without ratings can still mark a practice too intense.
-    done_yesterday: set[str] = set()
-    for s in store.sessions(since_day=(day - timedelta(days=REST_DAYS)).isoformat(), until_day=until):
-        for pid in s.too_intense:
-            rested.setdefault(pid, f"marked too intense on {_short(s.day)}")
-        if s.day == until:
-            done_yesterday.update(s.practices)
-    for pid, (_gain, why) in helped.items():
-        if pid not in rested:
-            weights[pid] = HELPED_WEIGHT
-            reasons[pid] = why
-    for pid in done_yesterday:
-        weights[pid] = weights.get(pid, 1.0) * YESTERDAY_WEIGHT  # a different mix today
-    last = store.practice_last_days((day - timedelta(days=VARIETY_WINDOW_DAYS)).isoformat())
-    cutoff = (day - timedelta(days=LONG_UNUSED_DAYS)).isoformat()
-    for pid, last_day in last.items():
-        if last_day < cutoff and pid not in weights and pid not in rested:
-            weights[pid] = UNUSED_WEIGHT
-            reasons[pid] = f"back for variety: last done {_short(last_day)}"
-    for pid in rested:
-        weights[pid] = 0.0
-    level = progression(store, day).level
-    grown = {p.id: level for p in library if p.kind in ("stretch", "breathing")} if level > 1 else {}
-    return History(weights=weights, reasons=reasons, progression=grown, rested=rested)
+# --- feedback -------------------------------------------------------------------
 
 
-def _fall(s: Session) -> tuple[str, int, int] | None:
-    """(' pain' or ' stress', before, after) when a rating fell by 1 or more."""
-    if s.pain_before is not None and s.pain_after is not None and s.pain_after < s.pain_before:
-        return ("", s.pain_before, s.pain_after)
-    if s.stress_before is not None and s.stress_after is not None and s.stress_after < s.stress_before:
-        return (" stress", s.stress_before, s.stress_after)
-    return None
-
-
-def _area_word(library: Library, pid: str) -> str:
-    p = library.get(pid)
-    if p is None or not p.areas:
-        return "body"
-    return AREAS[p.areas[0]]
-
-
-# --- red flags --------------------------------------------------------------
-
-SEE = {
-    "high-pain": "a doctor or physiotherapist",
-    "worse-twice": "a physiotherapist or a licensed massage therapist, or a doctor if it keeps rising",
-    "no-improvement": "a physiotherapist or doctor",
-}
-
-
-def _areas(library: Library, s: Session) -> set[str]:
+def physical_areas(library: Library, practice_ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
-    for pid in s.practices:
+    for pid in practice_ids:
         p = library.get(pid)
         if p is not None and p.kind in PHYSICAL:
             found.update(p.areas)
     return found
 
 
-def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
-    """The red flags a session just logged raises."""
-    flags: list[Flag] = []
-    worst = max((v for v in (new.pain_before, new.pain_after) if v is not None), default=None)
-    if worst is not None and worst >= HIGH_PAIN:
-        flags.append(
-            Flag(
-                new.id,
-                new.day,
-                "high-pain",
-                None,
-                f"You logged pain of {worst}/10. Pain this strong is worth a check: see {SEE['high-pain']}. "
-                "Stop at once and get care today for any symptom in 'selfcare red-flags'.",
-            )
-        )
-    rated = [
-        s for s in store.rated_sessions(until_day=new.day) if s.pain_before is not None and s.pain_after is not None
-    ]
-    for area in sorted(_areas(library, new)):
-        with_area = [s for s in rated if area in _areas(library, s)]
-        last_two = with_area[-2:]
-        if len(last_two) == 2 and all(s.pain_after > s.pain_before for s in last_two):  # type: ignore[operator]
-            flags.append(
-                Flag(
-                    new.id,
-                    new.day,
-                    "worse-twice",
-                    area,
-                    f"Pain in your {AREAS[area]} was higher after your last two sessions. Pause the practices "
-                    f"for it and see {SEE['worse-twice']}.",
-                )
-            )
-        flag = _no_improvement(store, area, with_area, new)
-        if flag:
-            flags.append(flag)
-    return flags
+def feedback(sessions: Iterable[Session], measure: str | None = None) -> dict[str, Feedback]:
+    """Per practice, its rated sessions and the average rating before and after them.
+
+    A session counts for a practice it included, unless the practice was marked
+    too intense in that session or in any later one. `measure` is "pain" or
+    "stress"; without it, pain is used where a practice has pain ratings, else stress.
+    """
+    ordered = sorted(sessions, key=lambda s: (s.day, s.logged_at))
+    too_intense_after: dict[str, str] = {}
+    for s in ordered:
+        for pid in s.too_intense:
+            too_intense_after[pid] = s.day  # the last day it was marked
+    rows: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for s in ordered:
+        for pid in dict.fromkeys(s.practices):
+            if pid in s.too_intense or (pid in too_intense_after and too_intense_after[pid] >= s.day):
+                continue
+            for what in ("pain", "stress"):
+                if getattr(s, f"{what}_before") is not None and getattr(s, f"{what}_after") is not None:
+                    rows[(pid, what)].append(s)
+    out: dict[str, Feedback] = {}
+    for (pid, what), rated in rows.items():
+        if measure is not None and what != measure:
+            continue
+        if measure is None and what == "stress" and (pid, "pain") in rows:
+            continue
+        before = sum(getattr(s, f"{what}_before") for s in rated) / len(rated)
+        after = sum(getattr(s, f"{what}_after") for s in rated) / len(rated)
+        out[pid] = Feedback(pid, what, len(rated), round(before, 1), round(after, 1), rated[-1].day)
+    return out
 
 
-def _no_improvement(store: Store, area: str, sessions: list[Session], new: Session) -> Flag | None:
-    today = date.fromisoformat(new.day)
-    start = today - timedelta(days=13)
-    window = [s for s in sessions if s.day >= start.isoformat()]
-    days_practised = {s.day for s in window}
-    if len(days_practised) < REGULAR_DAYS or min(days_practised) > start.isoformat():
-        return None  # not yet two weeks of regular practice for this area
-    first = [s.pain_before for s in window if s.day < (start + timedelta(days=7)).isoformat()]
-    last = [s.pain_before for s in window if s.day >= (start + timedelta(days=7)).isoformat()]
-    if not first or not last:
-        return None
-    before, after = sum(first) / len(first), sum(last) / len(last)  # type: ignore[arg-type]
-    if after < before or before == 0:
-        return None
-    recent = store.flags((today - timedelta(days=6)).isoformat(), today.isoformat())
-    if any(f.rule == "no-improvement" and f.area == area for f in recent):
-        return None  # said this week already
-    return Flag(
-        new.id,
-        new.day,
-        "no-improvement",
-        area,
-        f"After two weeks of regular practice, pain in your {AREAS[area]} has not eased "
-        f"({before:.1f} → {after:.1f} on average). Pain that is not improving after about two weeks "
-        f"is worth a check with {SEE['no-improvement']}.",
+def helped(f: Feedback) -> bool:
+    """Enough sessions, and the rating fell after them on average."""
+    return f.sessions >= MIN_FEEDBACK_SESSIONS and f.after < f.before
+
+
+# --- limits ---------------------------------------------------------------------
+
+
+def limits(store: Store, library: Library, day: date, areas: tuple[str, ...]) -> dict[str, Limit]:
+    """Areas paused after a red flag, or limited to gentle practices after high pain, on `day`."""
+    since = _iso(day - timedelta(days=LIMIT_DAYS - 1))
+    cleared = store.clears(since)  # area -> the last day it was cleared
+    found: dict[str, Limit] = {}
+
+    def put(limit: Limit) -> None:
+        if cleared.get(limit.area, "") >= limit.since:
+            return  # cleared after seeing someone
+        held = found.get(limit.area)
+        # A pause outranks a gentle-only limit; of two alike, the one that lasts longer stays.
+        if held is None or (limit.kind == "paused", limit.until) > (held.kind == "paused", held.until):
+            found[limit.area] = limit
+
+    for flag in store.flags(since, _iso(day)):
+        if flag.area and flag.rule in ("worse-twice", "no-improvement"):
+            until = _iso(date.fromisoformat(flag.day) + timedelta(days=LIMIT_DAYS))
+            put(Limit(flag.area, "paused", flag.rule, flag.day, until))
+    for s in store.rated_sessions(since, _iso(day)):
+        worst = max((v for v in (s.pain_before, s.pain_after) if v is not None), default=None)
+        if worst is None or worst < HIGH_PAIN:
+            continue
+        until = _iso(date.fromisoformat(s.day) + timedelta(days=LIMIT_DAYS))
+        for area in sorted(physical_areas(library, s.practices) or set(areas)):
+            put(Limit(area, "gentle", "high-pain", s.day, until, pain=worst))
+    return {a: lim for a, lim in found.items() if lim.until > _iso(day)}
+
+
+# --- what the planner weighs ---------------------------------------------------------
+
+
+def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = ()) -> History:
+    """What the planner should weigh today, from the log up to yesterday (limits up to today)."""
+    until = _iso(day - timedelta(days=1))
+    rest_since = _iso(day - timedelta(days=REST_DAYS))
+    rated = store.rated_sessions(_iso(day - timedelta(days=FEEDBACK_DAYS)), until)
+    rested: dict[str, Rest] = {}
+    for s in store.sessions(since_day=rest_since, until_day=until):
+        rest_until = _iso(date.fromisoformat(s.day) + timedelta(days=REST_DAYS))
+        for pid in s.too_intense:
+            rested[pid] = Rest(pid, "too-intense", s.day, rest_until)
+        worse = s.pain_before is not None and s.pain_after is not None and s.pain_after > s.pain_before
+        if worse:
+            for pid in s.practices:
+                p = library.get(pid)
+                if p is not None and p.kind in PHYSICAL and pid not in rested:
+                    rested[pid] = Rest(pid, "pain-rose", s.day, rest_until, s.pain_before, s.pain_after)
+    weights: dict[str, float] = {}
+    found = {pid: f for pid, f in feedback(rated).items() if helped(f) and pid not in rested}
+    for pid in found:
+        weights[pid] = HELPED_WEIGHT
+    for s in store.sessions(since_day=until, until_day=until):
+        for pid in s.practices:
+            weights[pid] = weights.get(pid, 1.0) * YESTERDAY_WEIGHT  # a different mix today
+    last = store.practice_last_days(_iso(day - timedelta(days=VARIETY_WINDOW_DAYS)))
+    cutoff = _iso(day - timedelta(days=LONG_UNUSED_DAYS))
+    back = {pid: d for pid, d in last.items() if d < cutoff and pid not in weights and pid not in rested}
+    for pid in back:
+        weights[pid] = UNUSED_WEIGHT
+    level = progression(store, day).level
+    grown = {p.id: level for p in library if p.kind in ("stretch", "breathing")} if level > 1 else {}
+    return History(
+        weights=weights,
+        feedback=found,
+        last_done=back,
+        progression=grown,
+        rested=rested,
+        limits=limits(store, library, day, areas),
     )
 
 
 def plan_for(store: Store | None, library: Library, request: Request, day: date) -> Plan:
     """Today's plan with the log's feedback (a plain plan when there is no log)."""
-    facts = history(store, library, day) if store is not None else None
+    facts = history(store, library, day, request.areas) if store is not None else None
     return plan(library, request, day, facts)
+
+
+# --- red flags --------------------------------------------------------------------
+
+
+def red_flags(store: Store, library: Library, new: Session, areas: tuple[str, ...] = ()) -> list[Flag]:
+    """The red flags a session just logged raises, each said once.
+
+    `store` already holds `new` (flags are worked out in the transaction that
+    stores it). A flag of the same rule and area raised within
+    SAID_AGAIN_AFTER_DAYS is not raised again: its limit is already in force.
+    """
+    from . import words
+
+    today = date.fromisoformat(new.day)
+    recent = {(f.rule, f.area) for f in store.flags(_iso(today - timedelta(days=SAID_AGAIN_AFTER_DAYS - 1)), new.day)}
+    flags: list[Flag] = []
+
+    def raise_(rule: str, area: str | None, **facts: object) -> None:
+        if (rule, area) not in recent:
+            flags.append(Flag(new.id, new.day, rule, area, words.flag_message(rule, area, **facts)))
+
+    worst = max((v for v in (new.pain_before, new.pain_after) if v is not None), default=None)
+    if worst is not None and worst >= HIGH_PAIN:
+        raise_("high-pain", None, pain=worst)
+    rated = [
+        s
+        for s in store.rated_sessions(_iso(today - timedelta(days=FLAG_WINDOW_DAYS)), new.day)
+        if s.pain_before is not None and s.pain_after is not None
+    ]
+    for area in sorted(physical_areas(library, new.practices)):
+        with_area = [s for s in rated if area in physical_areas(library, s.practices)]
+        last_two = with_area[-2:]
+        if len(last_two) == 2 and all(s.pain_after > s.pain_before for s in last_two):  # type: ignore[operator]
+            raise_("worse-twice", area)
+        not_easing = _not_easing(with_area, today)
+        if not_easing is not None:
+            raise_("no-improvement", area, before=not_easing[0], after=not_easing[1])
+    return flags
+
+
+def _not_easing(sessions: list[Session], today: date) -> tuple[float, float] | None:
+    """(earlier, later) average pain before sessions when pain has not eased over two weeks or more.
+
+    Needs NOT_EASING_SESSIONS rated sessions spread over NOT_EASING_SPAN_DAYS
+    within the last four weeks, so people who practise a few days a week are told too.
+    """
+    window = [s for s in sessions if s.day >= _iso(today - timedelta(days=27)) and s.pain_before is not None]
+    if len(window) < NOT_EASING_SESSIONS:
+        return None
+    span = (date.fromisoformat(window[-1].day) - date.fromisoformat(window[0].day)).days + 1
+    if span < NOT_EASING_SPAN_DAYS:
+        return None
+    half = len(window) // 2
+    first = [s.pain_before for s in window[:half]]
+    last = [s.pain_before for s in window[half:]]
+    before = sum(first) / len(first)  # type: ignore[arg-type]
+    after = sum(last) / len(last)  # type: ignore[arg-type]
+    if before == 0 or after < before:
+        return None
+    return round(before, 1), round(after, 1)

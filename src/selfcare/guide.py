@@ -1,22 +1,26 @@
 """The guided session as a state machine, driven by an injected clock and keys.
 
-A plan becomes a timeline of segments: each step (once per side, once per
-repeat) and, for breathing, each phase of each cycle. `Guide.tick(now)`
-moves through it by the clock alone; `Guide.press(key, now)` handles
-space (pause/resume), n (next step), s (skip the practice) and q (stop).
-Time spent is counted per practice while running, so a finished session
-logs exactly the sum of its step times and a skipped or stopped one logs
-exactly what was done. Nothing here draws or sleeps: the terminal layer
-asks `view()` what to show.
+A plan becomes a timeline of segments: a card before a practice that has
+cautions for this person (it waits for a key), then each step (once per side,
+once per repeat) and, for breathing, each phase of each cycle.
+`Guide.tick(now)` moves through it by the clock alone; `Guide.press(key, now)`
+handles space (pause/resume), n (next step), s (skip the practice), q or
+Ctrl-C (stop), and any key on a card (begin).
+
+What is logged is what happened: each practice's real seconds, and whether
+it was played to its end ("done"), begun but not ("partial": stopped, or
+hurried through with n in less than half its time) or skipped with s.
+Nothing here draws or sleeps: the terminal layer asks `view()` what to show.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from .models import Practice
 
@@ -24,23 +28,29 @@ SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 PHASE_WORDS = {"inhale": "Breathe in", "top-up": "A little more in", "hold": "Hold", "exhale": "Breathe out"}
 
 
+CARD = "card"
+DONE_SHARE = 0.5  # a practice hurried through in less than this share of its time is "partial", not "done"
+
+
 @dataclass(frozen=True)
 class Segment:
     practice: int  # index into the plan's practices
-    step: int  # index of the step (a whole pacer counts as one step)
+    step: int  # index of the step (a whole pacer counts as one step); -1 for a card
     text: str
     seconds: float
     side: str | None = None
-    phase: str | None = None  # breathing: inhale, top-up, hold, exhale
+    phase: str | None = None  # breathing: inhale, top-up, hold, exhale; or "card"
     cycle: int = 0
     cycles: int = 0
     fill_from: float = 0.0  # the pacer bar's level at the start of the phase...
     fill_to: float = 0.0  # ...and at its end
 
 
-def timeline(practices: Iterable[Practice]) -> list[Segment]:
+def timeline(practices: Iterable[Practice], cards: Sequence[Sequence[Any]] = ()) -> list[Segment]:
     segments: list[Segment] = []
     for index, p in enumerate(practices):
+        if index < len(cards) and cards[index]:
+            segments.append(Segment(index, -1, "", 0.0, phase=CARD))
         step_no = 0
         for step in p.steps:
             sides = ("left", "right") if step.side == "both" else (step.side,)
@@ -95,12 +105,23 @@ class View:
     session_total: float
     next_text: str | None
     fill: float  # the pacer bar's level, 0..1
+    count: int = 1  # the pacer's count within a phase: 1, 2, ... up to the phase's seconds (never 0)
+    cautions: tuple[Any, ...] = ()  # on a card: what to read before the practice
+
+
+class Done(NamedTuple):
+    """One practice of a guided session as it happened."""
+
+    practice: str
+    seconds: int
+    status: str  # "done" | "partial" | "skipped"
 
 
 @dataclass
 class Guide:
     practices: list[Practice]
     start: float
+    cards: Sequence[Sequence[Any]] = ()  # per practice: the cautions to show before it (empty: no card)
     segments: list[Segment] = field(init=False)
     index: int = field(init=False, default=0)
     elapsed: float = field(init=False, default=0.0)  # in the current segment
@@ -108,9 +129,11 @@ class Guide:
     spent: list[float] = field(init=False)
     last: float = field(init=False)
     changes: int = field(init=False, default=0)  # step changes so far, for the bell
+    skipped: set[int] = field(init=False, default_factory=set)  # practices skipped with s
+    ended: set[int] = field(init=False, default_factory=set)  # practices whose last step was reached and passed
 
     def __post_init__(self) -> None:
-        self.segments = timeline(self.practices)
+        self.segments = timeline(self.practices, self.cards)
         self.spent = [0.0] * len(self.practices)
         self.last = self.start
         if not self.segments:
@@ -125,6 +148,8 @@ class Guide:
             return
         while delta > 0 and self.state == "running":
             seg = self.segments[self.index]
+            if seg.phase == CARD:
+                return  # a card waits for a key
             left = seg.seconds - self.elapsed
             if delta < left:
                 self.elapsed += delta
@@ -135,12 +160,15 @@ class Guide:
             self._advance(self.index + 1)
 
     def _advance(self, to: int) -> None:
+        before = self.segments[self.index]
+        leaving = to >= len(self.segments) or self.segments[to].practice != before.practice
+        if leaving and before.practice not in self.skipped and before.phase != CARD:
+            self.ended.add(before.practice)
         if to >= len(self.segments):
             self.index = len(self.segments) - 1
             self.elapsed = self.segments[self.index].seconds
             self.state = "finished"
             return
-        before = self.segments[self.index]
         after = self.segments[to]
         if (before.practice, before.step, before.side) != (after.practice, after.step, after.side) or to == 0:
             self.changes += 1
@@ -153,14 +181,19 @@ class Guide:
         self.tick(now)
         if self.state in ("finished", "stopped"):
             return
-        if key == " ":
-            self.state = "paused" if self.state == "running" else "running"
-        elif key in ("q", "\x03"):
+        on_card = self.segments[self.index].phase == CARD
+        if key in ("q", "\x03"):
             self.state = "stopped"
+        elif key == "s":
+            self.skipped.add(self.segments[self.index].practice)
+            self._advance(self._next(lambda s, c: s.practice != c.practice))
+        elif on_card:
+            self.state = "running"
+            self._advance(self.index + 1)  # any other key begins the practice
+        elif key == " ":
+            self.state = "paused" if self.state == "running" else "running"
         elif key == "n":
             self._advance(self._next(lambda s, c: (s.practice, s.step, s.side) != (c.practice, c.step, c.side)))
-        elif key == "s":
-            self._advance(self._next(lambda s, c: s.practice != c.practice))
 
     def _next(self, differs: object) -> int:
         current = self.segments[self.index]
@@ -175,12 +208,26 @@ class Guide:
     def done(self) -> bool:
         return self.state in ("finished", "stopped")
 
-    def record(self) -> list[tuple[str, int]]:
-        """(practice id, whole seconds spent) for every practice that was begun (at least 1 s)."""
-        return [(p.id, max(1, round(secs))) for p, secs in zip(self.practices, self.spent, strict=True) if secs > 0]
+    def record(self) -> list[Done]:
+        """Every practice begun or skipped, with its real seconds and what became of it.
+
+        Done: played to its end with at least half its time spent. Partial: begun
+        but stopped, or hurried through. Skipped: s was pressed in it. Practices
+        never reached are not in the record.
+        """
+        out = []
+        for i, (p, secs) in enumerate(zip(self.practices, self.spent, strict=True)):
+            if i in self.skipped:
+                out.append(Done(p.id, round(secs), "skipped"))
+            elif secs > 0:
+                full = sum(s.seconds for s in self.segments if s.practice == i)
+                status = "done" if i in self.ended and secs >= DONE_SHARE * full else "partial"
+                out.append(Done(p.id, max(1, round(secs)), status))
+        return out
 
     def total_spent(self) -> int:
-        return sum(secs for _, secs in self.record())
+        """Seconds of practice done or begun (time on skipped practices is not practice)."""
+        return sum(d.seconds for d in self.record() if d.status != "skipped")
 
     def view(self) -> View:
         seg = self.segments[self.index]
@@ -202,6 +249,8 @@ class Guide:
             session_total=total,
             next_text=self._coming(),
             fill=seg.fill_from + (seg.fill_to - seg.fill_from) * fraction,
+            count=min(max(1, math.ceil(self.elapsed + 1e-9)), max(1, round(seg.seconds))),
+            cautions=tuple(self.cards[seg.practice]) if seg.phase == CARD else (),
         )
 
     def _coming(self) -> str | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import days as dayrules
 from . import models
 from .errors import SelfcareError, unknown
-from .models import Flag, Profile, Session
+from .models import Flag, Limit, Profile, Session
 from .safetext import encodable
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ class Entry:
     pro: str | None = None
     too_intense: tuple[str, ...] = ()
     source: str | None = None
+    partial: tuple[str, ...] = ()  # a guided session's practices begun but not played to their end
+    skipped: tuple[str, ...] = ()  # ...and those skipped, with their seconds
+    skipped_seconds: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,9 @@ def build_session(
     else:
         total = sum(lengths)
         split = lengths
-    if total <= 0 and not pro:
+    if pro and not ids and entry.minutes is None:
+        raise SelfcareError("a session with a professional needs its length: add --minutes N")
+    if total <= 0:
         raise SelfcareError("nothing to log: give practice ids, or --minutes with --pro")
     return Session(
         id=str(uuid.uuid4()),
@@ -141,7 +146,13 @@ def build_session(
         pro=pro,
         source=source,
         too_intense=entry.too_intense,
-        **ratings,
+        partial=entry.partial,
+        skipped=entry.skipped,
+        skipped_seconds=entry.skipped_seconds,
+        pain_before=ratings["pain_before"],
+        pain_after=ratings["pain_after"],
+        stress_before=ratings["stress_before"],
+        stress_after=ratings["stress_after"],
     )
 
 
@@ -221,3 +232,24 @@ def rest(
     had = bool(store.day_totals(day.isoformat(), day.isoformat()))
     new = store.add_rest(day.isoformat(), reason, current.isoformat(timespec="seconds"))
     return Rested(day.isoformat(), reason, new, had)
+
+
+@dataclass(frozen=True)
+class Cleared:
+    area: str
+    day: str
+    lifted: Limit | None  # the limit it ended, if one was in force
+
+
+def clear(store: Store, library: Library, profile: Profile, area_word: str, current: datetime | None = None) -> Cleared:
+    """Resume an area paused or softened after a red flag, once the person has seen someone."""
+    from . import coach
+    from .profile import parse_words
+
+    [area] = parse_words(area_word, models.AREAS, "area", allow_empty=False)[:1]
+    current = current or dayrules.now()
+    today = dayrules.day_of(current, profile.day_starts_at)
+    held = coach.limits(store, library, today, profile.areas).get(area)
+    if held is not None:
+        store.add_clear(area, today.isoformat(), current.isoformat(timespec="seconds"))
+    return Cleared(area, today.isoformat(), held)

@@ -121,6 +121,8 @@ DEFAULT_AREAS: tuple[str, ...] = ("neck", "shoulders")
 DEFAULT_GOALS: tuple[str, ...] = ("tension", "stress")
 DEFAULT_MINUTES = 10
 DEFAULT_DAY_STARTS_AT = "04:00"
+# What the planner assumes a person has until they say otherwise.
+DEFAULT_EQUIPMENT: tuple[str, ...] = ("wall", "chair")
 
 
 class Step(NamedTuple):
@@ -160,6 +162,12 @@ class Pacing(NamedTuple):
             ("hold", self.hold_out),
         )
         return [(name, secs) for name, secs in order if secs > 0]
+
+
+class Caution(NamedTuple):
+    text: str
+    conditions: tuple[str, ...] = ()  # the health conditions it speaks to
+    stop: bool = False  # a stop rule: stop the practice at once if ...
 
 
 class Evidence(NamedTuple):
@@ -211,6 +219,8 @@ class Profile(NamedTuple):
     days_per_week: int = 7
     conditions: tuple[str, ...] = ()
     day_starts_at: str = DEFAULT_DAY_STARTS_AT
+    equipment: tuple[str, ...] = DEFAULT_EQUIPMENT
+    injured: tuple[str, ...] = ()  # with recent-injury: the areas injured
     acknowledged: bool = False  # the first-run disclaimer was read
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,6 +231,8 @@ class Profile(NamedTuple):
             "days_per_week": self.days_per_week,
             "conditions": list(self.conditions),
             "day_starts_at": self.day_starts_at,
+            "equipment": list(self.equipment),
+            "injured": list(self.injured),
         }
 
 
@@ -231,18 +243,160 @@ class Request(NamedTuple):
     areas: tuple[str, ...]
     goals: tuple[str, ...]
     conditions: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = DEFAULT_EQUIPMENT
+    injured: tuple[str, ...] = ()  # the areas of a recent injury, when the person said
 
     @classmethod
     def of(cls, profile: Profile) -> Request:
-        return cls(profile.minutes, profile.areas, profile.goals, profile.conditions)
+        return cls(
+            profile.minutes, profile.areas, profile.goals, profile.conditions, profile.equipment, profile.injured
+        )
+
+
+# --- what the log says, as the planner weighs it (coach.py works these out) ---
+
+
+class Feedback(NamedTuple):
+    """A practice's rated sessions: those that included it, done (not skipped), rated before and after."""
+
+    practice: str
+    measure: str  # "pain" or "stress"
+    sessions: int
+    before: float  # the average rating before those sessions
+    after: float  # ...and after them
+    last_day: str
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+class Rest(NamedTuple):
+    """Why a practice is rested for a while."""
+
+    practice: str
+    cause: str  # "too-intense" | "pain-rose"
+    day: str
+    until: str
+    before: int | None = None  # for "pain-rose": the session's pain before and after
+    after: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
+class Limit(NamedTuple):
+    """A limit the log puts on an area: paused after a red flag, or gentle practices only after high pain."""
+
+    area: str
+    kind: str  # "paused" | "gentle"
+    rule: str  # the red flag's rule ("worse-twice", "no-improvement") or "high-pain"
+    since: str
+    until: str
+    pain: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Limit:
+        return cls(**d)
+
+
+# --- why a plan holds what it holds ---------------------------------------------
+
+
+class Why(NamedTuple):
+    """The facts behind one item of a plan; words.py makes the sentence.
+
+    `areas` and `goals` are the request's areas and goals that this practice
+    lists itself, so a reason can only name what the practice is for.
+    """
+
+    role: str  # "area" | "goal" | "pair" | "opener" | "close" | "extra"
+    areas: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    instead_of: str | None = None  # the name of a rested practice it stands in for...
+    rest: Rest | None = None  # ...and why that one rests
+    feedback: Feedback | None = None  # what the log says about this practice
+    last_done: str | None = None  # back for variety: the day it was last done
+    gentler_than: str | None = None  # the name of the practice it replaces...
+    condition: str | None = None  # ...for this condition
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["areas"], d["goals"] = list(self.areas), list(self.goals)
+        d["rest"] = self.rest.to_dict() if self.rest else None
+        d["feedback"] = self.feedback.to_dict() if self.feedback else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Why:
+        return cls(
+            role=d["role"],
+            areas=tuple(d["areas"]),
+            goals=tuple(d["goals"]),
+            instead_of=d["instead_of"],
+            rest=Rest(**d["rest"]) if d["rest"] else None,
+            feedback=Feedback(**d["feedback"]) if d["feedback"] else None,
+            last_done=d["last_done"],
+            gentler_than=d["gentler_than"],
+            condition=d["condition"],
+        )
+
+
+class Note(NamedTuple):
+    """Something a plan says besides its items: a limit in force, a need it could not meet, a warning."""
+
+    kind: str  # "limit" | "no-time" | "nothing-safe" | "fever" | "injury" | "short"
+    area: str | None = None
+    goal: str | None = None
+    limit: Limit | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._asdict()
+        d["limit"] = self.limit.to_dict() if self.limit else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Note:
+        return cls(d["kind"], d["area"], d["goal"], Limit.from_dict(d["limit"]) if d["limit"] else None)
+
+
+class Excluded(NamedTuple):
+    """A practice the planner may not choose for this person today, and the rule that says so."""
+
+    practice: str
+    rule: str  # see planner.RULES
+    condition: str | None = None
+    area: str | None = None
+    detail: str | None = None  # the missing equipment, the gentler variant used instead...
+
+
+class Brief(NamedTuple):
+    """What a kept plan holds of a practice: what `today` shows of it (see plancache)."""
+
+    id: str
+    name: str
+    kind: str
+    areas: tuple[str, ...]
+    goals: tuple[str, ...]
 
 
 class PlanItem(NamedTuple):
-    practice: Practice
+    practice: Practice | Brief
     seconds: int
-    reason: str
+    why: Why
+    cautions: tuple[
+        Any, ...
+    ] = ()  # the cautions to show before it: its stop rules and those for the person's conditions
 
     def to_dict(self) -> dict[str, Any]:
+        from .words import reason
+
         p = self.practice
         return {
             "id": p.id,
@@ -251,7 +405,9 @@ class PlanItem(NamedTuple):
             "areas": list(p.areas),
             "goals": list(p.goals),
             "seconds": self.seconds,
-            "reason": self.reason,
+            "reason": reason(self),
+            "why": self.why.to_dict(),
+            "cautions": [c._asdict() if hasattr(c, "_asdict") else c for c in self.cautions],
         }
 
 
@@ -263,13 +419,15 @@ class Plan(NamedTuple):
     items: tuple[PlanItem, ...]
     # practices left out for safety: condition id -> how many
     left_out: dict[str, int]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     @property
     def total_seconds(self) -> int:
         return sum(item.seconds for item in self.items)
 
     def to_dict(self) -> dict[str, Any]:
+        from .words import note
+
         return {
             "date": self.date,
             "minutes": self.minutes,
@@ -278,7 +436,7 @@ class Plan(NamedTuple):
             "goals": list(self.goals),
             "items": [item.to_dict() for item in self.items],
             "left_out": dict(self.left_out),
-            "notes": list(self.notes),
+            "notes": [dict(n.to_dict(), text=note(n)) for n in self.notes],
         }
 
 
@@ -299,6 +457,9 @@ class Session(NamedTuple):
     pro: str | None = None
     source: str = "manual"
     too_intense: tuple[str, ...] = ()
+    partial: tuple[str, ...] = ()  # practices begun but not played to their end (a guided session)
+    skipped: tuple[str, ...] = ()  # practices skipped in a guided session: not done, kept for the record
+    skipped_seconds: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -316,6 +477,9 @@ class Session(NamedTuple):
             "pro": self.pro,
             "source": self.source,
             "too_intense": list(self.too_intense),
+            "partial": list(self.partial),
+            "skipped": list(self.skipped),
+            "skipped_seconds": list(self.skipped_seconds),
         }
 
 

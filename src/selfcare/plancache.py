@@ -5,6 +5,11 @@ so it is stored with all four as its key: the library by its files' sizes and
 mtimes, the log by the sizes and mtimes of selfcare.db and its write-ahead
 log. Any change to one of them, or a damaged cache file, means planning
 afresh. Only `today` reads it; `log` and `start` always plan afresh.
+
+A kept plan holds what `today` shows and no more: for each item a `Brief` of
+the practice (id, name, kind, areas, goals), its length, the facts behind its
+reason and the cautions to show; the plan's notes. So a warm `today` reads no
+library and imports no planner.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import jsoncache
-from .models import Plan, PlanItem, Practice
+from .models import Brief, Note, Plan, PlanItem, Why
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-VERSION = 1
+    from .models import Request
+
+VERSION = 2
 
 
 def log_state(db: Path) -> list[list[int]] | None:
@@ -33,51 +40,46 @@ def log_state(db: Path) -> list[list[int]] | None:
     return state if state[0] != [0, 0] else None
 
 
-def key(day: str, request: Any, library_key: list[Any] | None, db: Path) -> list[Any] | None:
+def key(day: str, request: Request, library_key: list[Any] | None, db: Path) -> list[Any] | None:
     if library_key is None:
         return None
     return [
         VERSION,
         day,
-        [request.minutes, list(request.areas), list(request.goals), list(request.conditions)],
+        [list(v) if isinstance(v, tuple) else v for v in request],
         library_key,
         log_state(db),
     ]
 
 
 def load(cache: Path, wanted: list[Any]) -> Plan | None:
-    """The kept plan for this key. Its items carry what `today` shows of each
-    practice (id, name, kind, areas, goals), so the library need not be read."""
-    plan = jsoncache.read(cache, wanted)
-    if plan is None:
+    """The kept plan for this key, or None (missing, stale or damaged: plan afresh)."""
+    kept = jsoncache.read(cache, wanted)
+    if kept is None:
         return None
     try:
+        from .models import Caution
+
         items = tuple(
             PlanItem(
-                practice=Practice(
-                    id=i["id"],
-                    name=i["name"],
-                    kind=i["kind"],
-                    areas=tuple(i["areas"]),
-                    goals=tuple(i["goals"]),
-                    summary="",
-                ),
+                practice=Brief(i["id"], i["name"], i["kind"], tuple(i["areas"]), tuple(i["goals"])),
                 seconds=int(i["seconds"]),
-                reason=str(i["reason"]),
+                why=Why.from_dict(i["why"]),
+                cautions=tuple(Caution(c["text"], tuple(c["conditions"]), bool(c["stop"])) for c in i["cautions"]),
             )
-            for i in plan["items"]
+            for i in kept["items"]
         )
         return Plan(
-            date=plan["date"],
-            minutes=plan["minutes"],
-            areas=tuple(plan["areas"]),
-            goals=tuple(plan["goals"]),
+            date=kept["date"],
+            minutes=int(kept["minutes"]),
+            areas=tuple(kept["areas"]),
+            goals=tuple(kept["goals"]),
             items=items,
-            left_out=dict(plan["left_out"]),
-            notes=tuple(plan["notes"]),
+            left_out=dict(kept["left_out"]),
+            notes=tuple(Note.from_dict(n) for n in kept["notes"]),
         )
-    except (KeyError, TypeError, ValueError):
-        return None  # damaged: plan afresh
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def save(cache: Path, wanted: list[Any], plan: Plan) -> None:

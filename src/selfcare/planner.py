@@ -1,68 +1,280 @@
-"""Today's routine: a pure function of a request, the library, a day and history.
+"""Today's routine: a pure function of a request, the library, a day and what the log says.
 
-(`Request` lives in models so that a kept plan can be checked without importing this module.)
+The plan is made in named phases:
 
-The planner
-- leaves out every practice whose `avoid_if` meets one of the person's
-  conditions, and uses the `gentler` variant of one whose `care_if` does;
-- lists what the request needs: each area (about four minutes an area), and
-  the goals (stress or sleep bring breathing or meditation, flexibility and
-  posture bring stretches, tension and pain bring massage with a stretch);
-- fills each need with the best-ranked practice that fits the time left,
-  keeping room for the needs still to come, then tops the session up until it
-  lasts 75-105% of the budget (breathing practices can be shortened or
-  lengthened by whole cycles to make it fit);
-- orders the session so it flows: arrive with the breath, massage, stretch,
-  close quietly.
+1. `eligibility` — which practices may be planned for this person today, and
+   for every other one the rule that keeps it out: its own `avoid_if`, the
+   safety rules derived from what a practice is (see `safety_rules`), missing
+   equipment, an area paused or limited to gentle work after a red flag or high
+   pain, a practice rested after it hurt. A practice whose `care_if` meets a
+   condition gives way to its `gentler` variant.
+2. `needs` — what the request asks for: each area (hands-on work), then the
+   goals (stress and sleep bring breathing or meditation, flexibility and
+   posture bring stretches, tension and pain a stretch after the massage).
+3. `choose` — fills each need with the best-ranked practice that fits the time
+   left, keeping room for the needs still to come.
+4. `fill` — a quiet close for stress and sleep, a stretch after each massage,
+   then spare time lengthens breathing practices before anything is added, and
+   what is added is always distinct.
+5. `order` — arrive with the breath, massage, stretch, close quietly.
+
+Throughout, a session keeps to what a clinician would set: never over its
+budget, at most two breathing practices and one with breath holds, at most two
+meditations, never two practices of one family (variants of one pattern).
 
 Ranks are weighted pseudo-random draws seeded by the date and the practice
-id, so a day always gets the same plan and consecutive days get a different
-mix; yesterday's picks are drawn with a quarter of their weight. History facts
-(what helped, what hurt, what has not been done for a while) change weights.
+id, so a day always gets the same plan and consecutive days a different mix;
+yesterday's picks are drawn with a quarter of their weight. What the log says
+(what helped, what hurt, what has not been done for a while) changes weights.
+Every item carries a `Why` — the facts behind its reason — and words.py turns
+those into words; nothing here writes a sentence.
 """
 
 from __future__ import annotations
 
-import math
 import random
-import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .models import AREAS, CONDITIONS, GOALS, INTENSITIES, Plan, PlanItem, Practice, Request
+from .models import INTENSITIES, Caution, Excluded, Feedback, Limit, Note, Plan, PlanItem, Practice, Request, Rest, Why
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
-SECONDS_PER_AREA = 240
-MIN_BREATH_CYCLES = 3
-RELAX_GOALS = ("stress", "sleep", "focus")
+PHYSICAL = ("massage", "stretch")
+RELAX_GOALS = ("stress", "sleep")
 WORK_GOALS = ("tension", "pain-relief", "circulation")
 STRETCH_GOALS = ("flexibility", "posture")
-
+MAX_BREATHING = 2  # breathing practices in one session
+MAX_WITH_HOLDS = 1  # ...of which at most one holds the breath
+MAX_MEDITATIONS = 2  # long solo sitting brings more unwanted effects (Farias et al. 2020)
+MAX_478_CYCLES = 8  # 4-7-8 never past 8 cycles (docs/content-guide.md)
+MAX_HOLD_SECONDS = 30  # stretch holds of 10-30 s (ACSM)
+OPENER_SECONDS = 180  # a breathing practice this short can open a session
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 class History(NamedTuple):
-    """What the log says, reduced to what the planner weighs."""
+    """What the log says, reduced to what the planner weighs (coach.history works it out)."""
 
-    # practice id -> weight multiplier (helped > 1, rested 0, long unused > 1)
-    weights: Mapping[str, float] = _EMPTY
-    # practice id -> the reason to show when a weight applied
-    reasons: Mapping[str, str] = _EMPTY
-    # practice id -> progression factor for holds/cycles (1.0 = as written)
-    progression: Mapping[str, float] = _EMPTY
-    # practice id -> why it is rested (it raised pain, or felt too intense)
-    rested: Mapping[str, str] = _EMPTY
+    weights: Mapping[str, float] = _EMPTY  # practice id -> weight multiplier (helped > 1, long unused > 1)
+    feedback: Mapping[str, Feedback] = _EMPTY  # practice id -> its rated sessions, when they show it helped
+    last_done: Mapping[str, str] = _EMPTY  # practice id -> last day done, for practices back for variety
+    progression: Mapping[str, float] = _EMPTY  # practice id -> factor for holds and cycles (1.0 = as written)
+    rested: Mapping[str, Rest] = _EMPTY  # practice id -> why it rests
+    limits: Mapping[str, Limit] = _EMPTY  # area -> a pause or a gentle-only limit in force
 
 
-@dataclass
-class _Need:
-    label: str  # what the reason says this item is for
-    kinds: tuple[str, ...]
+# --- 1. eligibility ----------------------------------------------------------------
+
+
+def holds_breath(p: Practice) -> bool:
+    return p.pacing is not None and (p.pacing.hold_in > 0 or p.pacing.hold_out > 0)
+
+
+def family(p: Practice) -> str:
+    """Practices of one family are variants of one pattern; a session holds one at most."""
+    return getattr(p, "family", None) or p.id
+
+
+HOLD_CONDITIONS = ("pregnancy", "heart-condition", "high-blood-pressure", "respiratory-condition")
+PRESSURE_CONDITIONS = ("anticoagulants", "osteoporosis", "cancer", "pregnancy", "postpartum")
+LEG_MASSAGE_CONDITIONS = ("blood-clots", "varicose-veins")
+CALF_CONDITIONS = ("pregnancy", "postpartum")  # raised clot risk: no leg massage
+
+
+def safety_rules(p: Practice, request: Request) -> list[Excluded]:
+    """The rules, derived from what a practice is, that keep it out of this person's plans.
+
+    They hold for every library, the person's own files included, whatever the
+    author remembered to write in `avoid_if`.
+    """
+    conds = set(request.conditions)
+    out: list[Excluded] = []
+
+    def no(rule: str, condition: str | None = None, area: str | None = None) -> None:
+        out.append(Excluded(p.id, rule, condition, area))
+
+    for c in p.avoid_if:
+        if c in conds:
+            no("avoid-if", c)
+    if "fever" in conds and p.kind not in ("breathing", "meditation"):
+        no("fever", "fever")
+    if holds_breath(p):
+        for c in HOLD_CONDITIONS:
+            if c in conds:
+                no("breath-hold", c)
+    if p.kind == "massage":
+        if p.intensity != "gentle":
+            for c in PRESSURE_CONDITIONS:
+                if c in conds:
+                    no("pressure", c)
+            if "feet" in p.areas and "diabetes" in conds:
+                no("pressure", "diabetes", "feet")
+        if {"legs", "feet"} & set(p.areas):
+            for c in LEG_MASSAGE_CONDITIONS:
+                if c in conds:
+                    no("leg-massage", c)
+        if "legs" in p.areas:
+            for c in CALF_CONDITIONS:
+                if c in conds:
+                    no("leg-massage", c, "legs")
+    if "recent-injury" in conds and p.kind in PHYSICAL:
+        hurt = set(request.injured) & set(p.areas) if request.injured else set(p.areas)
+        for area in sorted(hurt):
+            no("injury", "recent-injury", area)
+    return out
+
+
+def _missing_equipment(p: Practice, request: Request) -> list[str]:
+    return [e for e in p.equipment if e not in request.equipment]
+
+
+def _limit_rules(p: Practice, limits: Mapping[str, Limit]) -> list[Excluded]:
+    out: list[Excluded] = []
+    if p.kind not in PHYSICAL:
+        return out  # breathing and meditation go on
+    for area in p.areas:
+        limit = limits.get(area)
+        if limit is None:
+            continue
+        if limit.kind == "paused":
+            out.append(Excluded(p.id, "paused", area=area))
+        elif limit.kind == "gentle" and p.intensity != "gentle":
+            out.append(Excluded(p.id, "gentle-only", area=area))
+    return out
+
+
+class Eligibility(NamedTuple):
+    pool: dict[str, Practice]  # what may be chosen
+    excluded: tuple[Excluded, ...]  # everything else, with the rule that keeps it out
+    gentler: dict[str, tuple[str, str]]  # variant id -> (the practice it replaces, the condition)
+    left_out: dict[str, int]  # condition -> practices left out or swapped for it
+
+
+def eligibility(library: Iterable[Practice], request: Request, history: History | None = None) -> Eligibility:
+    history = history or History()
+    practices = {p.id: p for p in library}
+    excluded: list[Excluded] = []
+    safe: dict[str, Practice] = {}
+    for p in practices.values():
+        rules = safety_rules(p, request)
+        rules += [Excluded(p.id, "equipment", detail=e) for e in _missing_equipment(p, request)]
+        rules += _limit_rules(p, history.limits)
+        if p.id in history.rested:
+            rules.append(Excluded(p.id, "rested", detail=history.rested[p.id].cause))
+        if rules:
+            excluded += rules
+        else:
+            safe[p.id] = p
+    conds = set(request.conditions)
+    gentler: dict[str, tuple[str, str]] = {}
+    for p in list(safe.values()):
+        careful = [c for c in p.care_if if c in conds]
+        if not careful or p.id not in safe:
+            continue
+        variant = safe.get(p.gentler) if p.gentler else None
+        if variant is not None and not set(variant.care_if) & conds:
+            gentler.setdefault(variant.id, (p.id, careful[0]))
+            del safe[p.id]
+            excluded.append(Excluded(p.id, "gentler-variant", careful[0], detail=variant.id))
+    left_out: dict[str, int] = {}
+    for ex in excluded:
+        if ex.condition is not None:
+            left_out[ex.condition] = left_out.get(ex.condition, 0) + 1
+    return Eligibility(safe, tuple(excluded), gentler, left_out)
+
+
+def cautions_for(p: Practice, conditions: Iterable[str]) -> tuple[Caution, ...]:
+    """What to show before a practice: its stop rules, and every caution that speaks to one of the conditions.
+
+    A practice planned with care for a condition (`care_if`) whose file tags no
+    caution with that condition shows all its general cautions instead: one of
+    them may be the one that matters, and no words are matched to guess which.
+    """
+    conds = set(conditions)
+    cautions = [Caution(c) if isinstance(c, str) else c for c in p.cautions]
+    shown = [c for c in cautions if c.stop or set(c.conditions) & conds]
+    untold = [k for k in p.care_if if k in conds and not any(k in c.conditions for c in cautions)]
+    if untold:
+        shown += [c for c in cautions if not c.stop and not c.conditions]
+    return tuple(shown)
+
+
+# --- lengths -------------------------------------------------------------------------
+
+
+def cycle_cap(p: Practice) -> int:
+    """The most cycles a breathing practice may be given: twice as written, and
+    never past 8 for a pattern with long holds such as 4-7-8."""
+    assert p.pacing is not None
+    cap = 2 * p.pacing.cycles
+    if p.pacing.hold_in >= 7:
+        cap = min(cap, MAX_478_CYCLES)
+    return max(cap, 1)
+
+
+def min_cycles(p: Practice) -> int:
+    """The fewest cycles that still make the practice's dose (as written, unless the file says fewer will do)."""
+    assert p.pacing is not None
+    least = getattr(p.pacing, "min_cycles", None)
+    return min(p.pacing.cycles, least) if least else p.pacing.cycles
+
+
+def _scaled(p: Practice, cycles: int) -> Practice:
+    assert p.pacing is not None
+    return p._replace(pacing=p.pacing._replace(cycles=cycles))
+
+
+def _fit(p: Practice, room: int) -> Practice | None:
+    """p as written when it fits in `room` seconds; a breathing practice with
+    fewer cycles (never below its dose) when that fits; else None."""
+    if p.seconds <= room:
+        return p
+    if p.pacing is None:
+        return None
+    lo = min_cycles(p)
+    fixed = p.seconds - p.pacing.total_seconds
+    cycles = min(p.pacing.cycles, int((room - fixed) // p.pacing.cycle_seconds))
+    while cycles >= lo:
+        candidate = _scaled(p, cycles)
+        if candidate.seconds <= room:
+            return candidate
+        cycles -= 1
+    return None
+
+
+def shortest(p: Practice) -> int:
+    return _scaled(p, min_cycles(p)).seconds if p.pacing is not None else p.seconds
+
+
+def progressed(p: Practice, factor: float) -> Practice:
+    """Holds and breathing cycles grown by `factor`, within the guide's limits."""
+    if factor <= 1.0:
+        return p
+    if p.pacing is not None:
+        cycles = min(cycle_cap(p), max(p.pacing.cycles, round(p.pacing.cycles * factor)))
+        return _scaled(p, cycles)
+    if p.kind == "stretch":
+        # Holds of 15-29 s grow towards 30 s and never past it; shorter cues stay.
+        steps = tuple(
+            s._replace(seconds=min(MAX_HOLD_SECONDS, round(s.seconds * factor)))
+            if 15 <= s.seconds < MAX_HOLD_SECONDS
+            else s
+            for s in p.steps
+        )
+        return p._replace(steps=steps)
+    return p
+
+
+# --- 2. needs --------------------------------------------------------------------------
+
+
+class Need(NamedTuple):
+    role: str  # "area" | "goal" | "pair"
+    kinds: tuple[str, ...]  # in order of preference
     area: str | None = None
     goal: str | None = None
     must: bool = True
@@ -78,7 +290,26 @@ class _Need:
         return not (self.goal and self.goal not in p.goals)
 
 
-# --- ranking ----------------------------------------------------------------
+def needs(request: Request) -> list[Need]:
+    stretch_first = any(g in STRETCH_GOALS for g in request.goals) and not any(g in WORK_GOALS for g in request.goals)
+    area_kinds = ("stretch", "massage") if stretch_first else ("massage", "stretch")
+    out = [Need("area", area_kinds, area=a) for a in request.areas]
+    for g in request.goals:
+        if g in RELAX_GOALS:
+            out.append(Need("goal", ("breathing", "meditation"), goal=g))
+        elif g == "focus":
+            out.append(Need("goal", ("breathing", "meditation", "stretch"), goal=g, must=False))
+    if any(g in WORK_GOALS for g in request.goals):
+        out.append(Need("pair", ("stretch",), must=False, any_area=request.areas))
+    for g in request.goals:
+        if g in STRETCH_GOALS:
+            out.append(Need("goal", ("stretch",), goal=g, must=False))
+        elif g == "circulation":
+            out.append(Need("goal", ("massage", "stretch"), goal=g, must=False))
+    return out
+
+
+# --- ranking ---------------------------------------------------------------------------
 
 
 def _ranks(practices: Iterable[Practice], day: date, weights: Mapping[str, float]) -> dict[str, float]:
@@ -97,160 +328,224 @@ def _ranks(practices: Iterable[Practice], day: date, weights: Mapping[str, float
     return ranks
 
 
-# --- safety -----------------------------------------------------------------
+# --- 3 and 4. choosing -------------------------------------------------------------------
 
 
-def safe_pool(
-    library: Iterable[Practice], conditions: Iterable[str]
-) -> tuple[dict[str, Practice], dict[str, int], dict[str, str]]:
-    """(eligible practices, how many were left out or swapped per condition, safety notes).
+class _Session:
+    """The practices chosen so far, and the rules a session keeps."""
 
-    A practice whose `care_if` meets a condition is replaced by its `gentler`
-    variant when that variant is itself safe; otherwise it stays, and its
-    cautions are shown with it.
-    """
-    conds = set(conditions)
-    practices = {p.id: p for p in library}
-    left_out: dict[str, int] = {}
-    eligible: dict[str, Practice] = {}
-    for p in practices.values():
-        hit = [c for c in p.avoid_if if c in conds]
-        if hit:
-            for c in hit:
-                left_out[c] = left_out.get(c, 0) + 1
-        else:
-            eligible[p.id] = p
-    notes: dict[str, str] = {}
-    for p in list(eligible.values()):
-        careful = [c for c in p.care_if if c in conds]
-        if not careful:
-            continue
-        label = CONDITIONS[careful[0]][0]
-        if p.gentler and p.gentler in eligible and not set(eligible[p.gentler].care_if) & conds:
-            notes[p.gentler] = f"gentler than {p.name}, for {label}"
-            del eligible[p.id]
-            left_out[careful[0]] = left_out.get(careful[0], 0) + 1
-        else:
-            notes.setdefault(p.id, f"take care with {label}: {_caution_for(p, careful[0])}")
-    return eligible, left_out, notes
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.items: list[tuple[Practice, Why]] = []
 
+    @property
+    def total(self) -> int:
+        return sum(p.seconds for p, _ in self.items)
 
-def _caution_for(p: Practice, condition: str) -> str:
-    """The practice's caution that speaks of the condition, else a pointer to all of them."""
-    words = {w for w in re.findall(r"[a-z]{5,}", f"{condition} {CONDITIONS[condition][0]}".lower())}
-    best = max(p.cautions, key=lambda c: len(words & set(re.findall(r"[a-z]{5,}", c.lower()))), default=None)
-    if best and words & set(re.findall(r"[a-z]{5,}", best.lower())):
-        return best
-    return f"read its cautions first (selfcare routines show {p.id})"
+    @property
+    def ids(self) -> set[str]:
+        return {p.id for p, _ in self.items}
+
+    def allows(self, p: Practice) -> bool:
+        """Distinct, of a family not yet in the session, within the breathing limits."""
+        if p.id in self.ids or family(p) in {family(q) for q, _ in self.items}:
+            return False
+        if p.kind == "meditation" and sum(q.kind == "meditation" for q, _ in self.items) >= MAX_MEDITATIONS:
+            return False
+        if p.kind == "breathing":
+            breaths = [q for q, _ in self.items if q.kind == "breathing"]
+            if len(breaths) >= MAX_BREATHING:
+                return False
+            if holds_breath(p) and sum(holds_breath(q) for q in breaths) >= MAX_WITH_HOLDS:
+                return False
+        return True
+
+    def add(self, p: Practice, why: Why, room: int | None = None) -> bool:
+        fitted = _fit(p, self.budget - self.total if room is None else room)
+        if fitted is None or not self.allows(p):
+            return False
+        self.items.append((fitted, why))
+        return True
 
 
-# --- lengths ----------------------------------------------------------------
+def _why(role: str, p: Practice, request: Request, history: History, gentler: Mapping[str, tuple[str, str]]) -> Why:
+    """The facts behind choosing p: only the request's areas and goals that p lists itself."""
+    areas = tuple(a for a in request.areas if a in p.areas) if p.kind in PHYSICAL else ()
+    goals = tuple(g for g in request.goals if g in p.goals)
+    return Why(
+        role=role,
+        areas=areas,
+        goals=goals,
+        feedback=history.feedback.get(p.id),
+        last_done=history.last_done.get(p.id),
+    )
 
 
-MAX_478_CYCLES = 8  # CONTENT.md: 4-7-8 never past 8 cycles
-MAX_HOLD_SECONDS = 30  # ACSM: stretch holds of 10-30 s
+def choose(
+    pool: Mapping[str, Practice],
+    ranks: Mapping[str, float],
+    request: Request,
+    history: History,
+    gentler: Mapping[str, tuple[str, str]],
+    library: Mapping[str, Practice],
+) -> list[tuple[Practice, Why]]:
+    budget = request.minutes * 60
+    session = _Session(budget)
+    ordered = sorted((p for p in pool.values() if ranks[p.id] >= 0), key=lambda p: -ranks[p.id])
+    wanted = needs(request)
+    serving = [[p for p in ordered if need.serves(p)] for need in wanted]
+    least = [min((shortest(p) for p in ps), default=None) for ps in serving]
+    goal_ids = {p.id for p in ordered if set(p.goals) & set(request.goals)}
 
-
-def cycle_cap(p: Practice) -> int:
-    """The most cycles a breathing practice may be given: twice as written, and
-    never past 8 for a pattern with long holds such as 4-7-8."""
-    assert p.pacing is not None
-    cap = 2 * p.pacing.cycles
-    if p.pacing.hold_in >= 7:
-        cap = min(cap, MAX_478_CYCLES)
-    return max(cap, 1)
-
-
-def _scaled(p: Practice, cycles: int) -> Practice:
-    assert p.pacing is not None
-    return p._replace(pacing=p.pacing._replace(cycles=cycles))
-
-
-def _cycle_range(p: Practice) -> tuple[int, int]:
-    assert p.pacing is not None
-    written = p.pacing.cycles
-    return min(written, max(MIN_BREATH_CYCLES, math.ceil(written / 3))), written
-
-
-def _fit(p: Practice, room: int) -> Practice | None:
-    """p as written when it fits in `room` seconds; a breathing practice with
-    fewer cycles when that fits; else None."""
-    if p.seconds <= room:
-        return p
-    if p.pacing is None:
-        return None
-    lo, hi = _cycle_range(p)
-    fixed = p.seconds - p.pacing.total_seconds
-    cycles = int((room - fixed) // p.pacing.cycle_seconds)
-    while cycles >= lo:
-        candidate = _scaled(p, min(cycles, hi))
-        if candidate.seconds <= room:
-            return candidate
-        cycles -= 1
-    return None
-
-
-def _shortest(p: Practice) -> int:
-    if p.pacing is None:
-        return p.seconds
-    lo, _ = _cycle_range(p)
-    return _scaled(p, lo).seconds
-
-
-def progressed(p: Practice, factor: float) -> Practice:
-    """Holds and breathing cycles grown by `factor`, within CONTENT.md's limits."""
-    if factor <= 1.0:
-        return p
-    if p.pacing is not None:
-        cycles = min(cycle_cap(p), max(p.pacing.cycles, round(p.pacing.cycles * factor)))
-        return _scaled(p, cycles)
-    if p.kind == "stretch":
-        # Holds of 15-29 s grow towards 30 s and never past it; shorter cues stay.
-        steps = tuple(
-            s._replace(seconds=min(MAX_HOLD_SECONDS, round(s.seconds * factor)))
-            if 15 <= s.seconds < MAX_HOLD_SECONDS
-            else s
-            for s in p.steps
-        )
-        return p._replace(steps=steps)
-    return p
-
-
-# --- needs ------------------------------------------------------------------
-
-
-def _area_kinds(goals: tuple[str, ...]) -> tuple[str, ...]:
-    if any(g in WORK_GOALS for g in goals):
-        return ("massage", "stretch")
-    if any(g in STRETCH_GOALS for g in goals):
-        return ("stretch", "massage")
-    return ("massage", "stretch")
-
-
-def _needs(request: Request) -> list[_Need]:
-    kinds = _area_kinds(request.goals)
-    goal_text = ", ".join(GOALS[g] for g in request.goals if g in WORK_GOALS + STRETCH_GOALS)
-    goal_text = f", for {goal_text}" if goal_text else ""
-    # "{verb}" becomes "works on" or "stretches", after the kind of practice chosen.
-    needs = [_Need(f"{{verb}} your {AREAS[a]}{goal_text}", kinds, area=a) for a in request.areas]
-    for g in request.goals:
-        if g in ("stress", "sleep"):
-            needs.append(_Need(f"for {GOALS[g]}", ("breathing", "meditation"), goal=g))
-        elif g == "focus":
-            needs.append(
-                _Need("to clear your head, for focus", ("breathing", "meditation", "stretch"), goal=g, must=False)
+    def why(role: str, p: Practice, **extra: Any) -> Why:
+        w = _why(role, p, request, history, gentler)
+        if p.id in gentler:
+            original, condition = gentler[p.id]
+            w = w._replace(
+                gentler_than=library[original].name if original in library else original, condition=condition
             )
-    if any(g in WORK_GOALS for g in request.goals):
-        needs.append(_Need("a stretch after the massage", ("stretch",), must=False, any_area=request.areas))
-    for g in request.goals:
-        if g in STRETCH_GOALS:
-            needs.append(_Need(f"for {GOALS[g]}", ("stretch",), goal=g, must=False))
-        elif g == "circulation":
-            needs.append(_Need("gets things moving, for circulation", ("massage", "stretch"), goal=g, must=False))
-    return needs
+        return w._replace(**extra)
+
+    # 3. Each need in turn, keeping room for those still to come.
+    for i, need in enumerate(wanted):
+        if any(need.serves(p) for p, _ in session.items):
+            continue
+        later = range(i + 1, len(wanted))
+        room = budget - session.total - sum(least[j] or 0 for j in later)
+        if not any(shortest(p) <= room for p in serving[i]):
+            room = budget - session.total - sum(least[j] or 0 for j in later if wanted[j].must)
+        remaining = sum(1 for j in range(i, len(wanted)) if wanted[j].must or j == i) + sum(
+            0.5 for j in later if not wanted[j].must
+        )
+        share = max(60, (budget - session.total) / remaining)
+        options = [p for p in serving[i] if session.allows(p)]
+        # the preferred kind first, keeping rank order within each kind
+        options.sort(key=lambda p: need.kinds.index(p.kind))
+        stand_in = None
+        hurt = [r for r in history.rested.values() if r.practice in library and need.serves(library[r.practice])]
+        if hurt:
+            # In place of a practice that hurt: the gentlest that serves the same need.
+            options.sort(key=lambda p: INTENSITIES.index(p.intensity))
+            stand_in = hurt[0]
+        fitting = [p for p in options if shortest(p) <= room]
+        cap = share * 1.3
+        small = [p for p in fitting if shortest(p) <= cap]
+        # Among the three best-ranked that fit (serving a goal too, if any does), the first of a sensible length.
+        top = ([p for p in small if p.id in goal_ids] or small)[:3]
+        best = next((p for p in top if share * 0.3 <= p.seconds <= cap), top[0] if top else None)
+        pick = _fit(best, min(room, max(shortest(best), int(cap)))) if best else None
+        if pick is None and fitting:
+            pick = _fit(min(fitting, key=shortest), room)
+        if pick is None:
+            continue
+        extra: dict[str, Any] = {}
+        if stand_in is not None:
+            extra = {"instead_of": library[stand_in.practice].name, "rest": stand_in}
+        session.add(pick, why(need.role, pick, **extra), room=pick.seconds)
+
+    full: Callable[[], bool] = lambda: session.total >= budget * 0.9  # noqa: E731
+
+    # 4. Close quietly: stress and sleep get a meditation (or breathing) when there is time.
+    relax = [g for g in request.goals if g in RELAX_GOALS]
+    if relax and not full() and not any(p.kind == "meditation" for p, _ in session.items):
+        for kind in ("meditation", "breathing"):
+            picks = [p for p in ordered if p.kind == kind and set(relax) & set(p.goals)]
+            if any(session.add(p, why("close", p)) for p in picks):
+                break
+    # Each area: a stretch after the massage (or a massage before the stretch).
+    for area in request.areas:
+        have = {p.kind for p, _ in session.items if area in p.areas}
+        for kind in ("stretch", "massage"):
+            if full() or kind in have or not have & set(PHYSICAL):
+                continue
+            for p in ordered:
+                if p.kind == kind and area in p.areas and session.add(p, why("pair", p)):
+                    break
+    # Spare time lengthens the breathing practices already chosen before anything is added.
+    _lengthen_breathing(session, pool, until=budget * 0.9)
+
+    def per_area_ok(p: Practice) -> bool:
+        if p.kind not in PHYSICAL:
+            return True
+        return all(
+            sum(1 for q, _ in session.items if a in q.areas and q.kind == p.kind) < 2
+            for a in p.areas
+            if a in request.areas
+        )
+
+    def top_up(predicate: Callable[[Practice], bool]) -> None:
+        for p in ordered:
+            if full():
+                return
+            if predicate(p) and per_area_ok(p):
+                session.add(p, why("extra", p))
+
+    top_up(lambda p: bool(set(request.areas) & set(p.areas)) and p.kind in PHYSICAL)
+    top_up(lambda p: p.id in goal_ids and p.kind in ("breathing", "meditation"))
+    # Still short: longer breathing, then any calm practice, then stretches (those serving a goal first).
+    lo = budget * 0.75 if request.minutes >= 5 else 1
+    for last_resort in (
+        lambda p: p.kind in ("breathing", "meditation"),
+        lambda p: p.kind == "stretch" and p.id in goal_ids,
+        lambda p: p.kind == "stretch",
+    ):
+        if session.total < lo:
+            _lengthen_breathing(session, pool, until=lo)
+        if session.total < lo:
+            top_up(last_resort)
+    return session.items
 
 
-# --- the plan ---------------------------------------------------------------
+def _lengthen_breathing(session: _Session, pool: Mapping[str, Practice], until: float) -> None:
+    """Add cycles to the breathing practices chosen, up to twice as written (and the guide's caps)."""
+    for i, (p, why) in enumerate(session.items):
+        if p.pacing is None:
+            continue
+        cap = cycle_cap(pool[p.id]) if p.id in pool else p.pacing.cycles
+        while session.total < until and p.pacing.cycles < cap:
+            longer = _scaled(p, p.pacing.cycles + 1)
+            if session.total - p.seconds + longer.seconds > session.budget:
+                break
+            p = longer
+            session.items[i] = (p, why)
+
+
+# --- 5. order ------------------------------------------------------------------------------
+
+
+_PHASE = {"massage": 1, "stretch": 2, "breathing": 3, "meditation": 3}
+
+
+def order(chosen: list[tuple[Practice, Why]], request: Request) -> list[tuple[Practice, Why]]:
+    """Arrive with the breath, massage, stretch, close quietly (the close is always last)."""
+    if not chosen:
+        return []
+    area_pos = {a: i for i, a in enumerate(request.areas)}
+
+    def area_key(p: Practice) -> int:
+        return min((area_pos[a] for a in p.areas if a in area_pos), default=len(area_pos))
+
+    calm = [c for c in chosen if c[0].kind in ("breathing", "meditation")]
+    close = None
+    if calm and len(chosen) > 1:
+        # The quiet close: a meditation if there is one, else the longest breathing practice.
+        close = max(calm, key=lambda c: (c[0].kind == "meditation", c[1].role == "close", c[0].seconds))
+    opener = None
+    short = [c for c in calm if c is not close and c[0].kind == "breathing" and c[0].seconds <= OPENER_SECONDS]
+    if short:
+        opener = min(short, key=lambda c: c[0].seconds)
+    middle = [c for c in chosen if c is not close and c is not opener]
+    middle.sort(key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if c[0].kind in PHYSICAL else 0))
+    out = []
+    if opener is not None:
+        out.append((opener[0], opener[1]._replace(role="opener")))
+    out += middle
+    if close is not None:
+        out.append((close[0], close[1]._replace(role="close")))
+    return out
+
+
+# --- the plan --------------------------------------------------------------------------------
 
 
 def plan(
@@ -262,254 +557,81 @@ def plan(
     avoid_yesterday: bool = True,
 ) -> Plan:
     history = history or History()
-    pool, left_out, swaps = safe_pool(library, request.conditions)
-    grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in pool.items()}
-    index = _index(grown, request)
+    practices = {p.id: p for p in library}
+    found = eligibility(practices.values(), request, history)
+    grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in found.pool.items()}
+
+    def draw(on: date, weights: Mapping[str, float]) -> list[tuple[Practice, Why]]:
+        return choose(grown, _ranks(grown.values(), on, weights), request, history, found.gentler, practices)
+
     if avoid_yesterday:
-        chosen, notes, weights = _day_choice(grown, request, day, history, index)
-        # Yesterday's plan is worked out the same way; when today's would be the
-        # same, try without yesterday's practices, then without one of them at a
-        # time, and keep the first that still meets every need.
-        yesterday = {p.id for p, _ in _day_choice(grown, request, day - timedelta(days=1), history, index)[0]}
-        if {p.id for p, _ in chosen} == yesterday:
-            for leave_out in [sorted(yesterday), *([pid] for pid in sorted(yesterday))]:
-                fresh = dict(weights, **dict.fromkeys(leave_out, 0.0))
-                other, other_notes = _choose(grown, _ranks(grown.values(), day, fresh), request, history.rested, index)
-                if other and len(other_notes) <= len(notes) and _fits(other, request):
-                    chosen, notes = other, other_notes
+        # Yesterday's plain draw is drawn a quarter as often today...
+        before = {p.id for p, _ in draw(day - timedelta(days=1), history.weights)}
+        weights = dict(history.weights)
+        for pid in before:
+            weights[pid] = weights.get(pid, 1.0) * 0.25
+        chosen = draw(day, weights)
+        # ...and when today's draw would still be the same, try without yesterday's
+        # practices, then without one of them at a time, keeping the first that
+        # still meets as many needs and fits the budget.
+        if {p.id for p, _ in chosen} == before:
+            met = _needs_met(chosen, request)
+            for leave_out in [sorted(before), *([pid] for pid in sorted(before))]:
+                other = draw(day, dict(weights, **dict.fromkeys(leave_out, 0.0)))
+                if other and _needs_met(other, request) >= met and _fits(other, request):
+                    chosen = other
                     break
     else:
-        chosen, notes = _choose(grown, _ranks(grown.values(), day, history.weights), request, history.rested, index)
-    items = []
-    for p, why in _order(chosen, request):
-        # Safety first, then why a practice stands in for a rested one, then feedback.
-        reason = (why if "instead of" in why else None) or history.reasons.get(p.id) or why
-        if p.id in swaps:
-            reason = f"{reason}; {swaps[p.id]}"
-        items.append(PlanItem(practice=p, seconds=p.seconds, reason=reason))
+        chosen = draw(day, history.weights)
+    ordered = order(chosen, request)
+    items = tuple(
+        PlanItem(practice=p, seconds=p.seconds, why=why, cautions=cautions_for(p, request.conditions))
+        for p, why in ordered
+    )
     return Plan(
         date=day.isoformat(),
         minutes=request.minutes,
         areas=request.areas,
         goals=request.goals,
-        items=tuple(items),
-        left_out=left_out,
-        notes=tuple(notes),
+        items=items,
+        left_out=found.left_out,
+        notes=_notes([p for p, _ in ordered], request, history, found),
     )
 
 
-def _fits(chosen: list[tuple[Practice, str]], request: Request) -> bool:
+def _needs_met(chosen: list[tuple[Practice, Why]], request: Request) -> int:
+    return sum(1 for need in needs(request) if need.must and any(need.serves(p) for p, _ in chosen))
+
+
+def _fits(chosen: list[tuple[Practice, Why]], request: Request) -> bool:
     total = sum(p.seconds for p, _ in chosen)
     budget = request.minutes * 60
-    return total <= budget * 1.05 and (request.minutes < 5 or total >= budget * 0.75)
+    return total <= budget and (request.minutes < 5 or total >= budget * 0.75)
 
 
-def _day_choice(
-    pool: dict[str, Practice], request: Request, day: date, history: History, index: _Index
-) -> tuple[list[tuple[Practice, str]], list[str], dict[str, float]]:
-    """The picks for `day`, drawing the picks a plain draw gives the day before a quarter as often."""
-    plain = _ranks(pool.values(), day - timedelta(days=1), history.weights)
-    before, _ = _choose(pool, plain, request, history.rested, index)
-    weights = dict(history.weights)
-    for p, _ in before:
-        weights[p.id] = weights.get(p.id, 1.0) * 0.25
-    chosen, notes = _choose(pool, _ranks(pool.values(), day, weights), request, history.rested, index)
-    return chosen, notes, weights
-
-
-class _Index(NamedTuple):
-    """What does not change between the draws of one plan: computed once, as pools can be large."""
-
-    needs: list[_Need]
-    serving: list[set[str]]  # for each need, the ids of the practices that serve it
-    min_need: list[int | None]  # for each need, the shortest a practice serving it can be
-    shortest: dict[str, int]
-    goal_ids: set[str]  # practices that serve one of the request's goals
-
-
-def _index(pool: dict[str, Practice], request: Request) -> _Index:
-    needs = _needs(request)
-    shortest = {pid: _shortest(p) for pid, p in pool.items()}
-    serving = [{pid for pid, p in pool.items() if need.serves(p)} for need in needs]
-    min_need = [min((shortest[pid] for pid in ids), default=None) for ids in serving]
-    goal_ids = {pid for pid, p in pool.items() if set(p.goals) & set(request.goals)}
-    return _Index(needs, serving, min_need, shortest, goal_ids)
-
-
-def _choose(
-    pool: dict[str, Practice],
-    ranks: dict[str, float],
-    request: Request,
-    rested: Mapping[str, str] | None = None,
-    index: _Index | None = None,
-) -> tuple[list[tuple[Practice, str]], list[str]]:
-    index = index or _index(pool, request)
-    budget = request.minutes * 60
-    hi = math.floor(budget * 1.05)
-    lo = math.ceil(budget * 0.75) if request.minutes >= 5 else 1
-    ordered = sorted((p for p in pool.values() if ranks[p.id] >= 0), key=lambda p: -ranks[p.id])
-    shortest, needs, min_need = index.shortest, index.needs, index.min_need
-    chosen: list[tuple[Practice, str]] = []
-    used: set[str] = set()
-    notes: list[str] = []
-
-    def total() -> int:
-        return sum(p.seconds for p, _ in chosen)
-
-    def candidates(i: int) -> list[Practice]:
-        ids = index.serving[i]
-        picks = [p for p in ordered if p.id in ids and p.id not in used]
-        # the preferred kind first, keeping rank order within each kind
-        return sorted(picks, key=lambda p: needs[i].kinds.index(p.kind))
-
-    def serves_goal(p: Practice) -> bool:
-        return p.id in index.goal_ids
-
-    for i, need in enumerate(needs):
-        if any(need.serves(p) for p, _ in chosen):
-            continue
-        # Keep room for the needs still to come: all of them when that leaves
-        # something that fits this one, else only the ones that must be met.
-        later = range(i + 1, len(needs))
-        room = hi - total() - sum(min_need[j] or 0 for j in later)
-        if not any(shortest[pid] <= room for pid in index.serving[i]):
-            room = hi - total() - sum(min_need[j] or 0 for j in later if needs[j].must)
-        remaining = sum(1 for j in range(i, len(needs)) if needs[j].must or j == i) + sum(
-            0.5 for j in range(i + 1, len(needs)) if not needs[j].must
-        )
-        share = max(60, (budget - total()) / remaining)
-        options = candidates(i)
-        label = need.label
-        replaced = [pool[r] for r in (rested or {}) if r in pool and need.serves(pool[r])]
-        if replaced:
-            # In place of a practice that hurt: the gentlest that serves the same need.
-            options.sort(key=lambda p: INTENSITIES.index(p.intensity))
-            label = f"instead of {replaced[0].name} ({(rested or {})[replaced[0].id]})"
-        # Rank decides among practices of a sensible length for the time left;
-        # one that serves a goal too is preferred, then one near its share of time.
-        fitting = [p for p in options if shortest[p.id] <= room]
-        cap = share * 1.3
-        # Among the three best-ranked that fit (serving a goal too, if any does),
-        # the first of a sensible length for its share of the time.
-        small = [p for p in fitting if shortest[p.id] <= cap]
-        top = ([p for p in small if serves_goal(p)] or small)[:3]
-        best = next((p for p in top if share * 0.5 <= p.seconds <= cap), top[0] if top else None)
-        pick = _fit(best, min(room, max(shortest[best.id], int(cap)))) if best else None
-        if pick is None and fitting:
-            pick = _fit(min(fitting, key=lambda p: shortest[p.id]), room)
-        if pick is None:
-            what = need.label.split(", for")[0].replace("{verb}", "work on")
-            if need.must and options:
-                notes.append(f"not enough time today for: {what}")
-            elif need.must:
-                notes.append(f"nothing safe with your health conditions for: {what}; ask your clinician what suits you")
-            continue
-        chosen.append((pick, label.replace("{verb}", "stretches" if pick.kind == "stretch" else "works on")))
-        used.add(pick.id)
-
-    def full() -> bool:
-        return total() >= budget * 0.9
-
-    def add(p: Practice, why: str) -> bool:
-        fitted = _fit(p, hi - total())
-        if fitted is None:
-            return False
-        chosen.append((fitted, why))
-        used.add(p.id)
-        return True
-
-    # Close quietly: stress and sleep get a meditation (or more breathing) when there is time.
-    relax = [g for g in request.goals if g in ("stress", "sleep")]
-    if relax and not full() and not any(p.kind == "meditation" for p, _ in chosen):
-        for kind in ("meditation", "breathing"):
-            picks = [p for p in ordered if p.id not in used and p.kind == kind and any(g in p.goals for g in relax)]
-            if any(p.seconds <= hi - total() and add(p, f"closes quietly, for {GOALS[relax[-1]]}") for p in picks):
-                break
-    # Each area: a stretch after the massage (or a massage before the stretch).
+def _notes(chosen: list[Practice], request: Request, history: History, found: Eligibility) -> tuple[Note, ...]:
+    """What the plan must say besides its items: limits in force first, then needs it could not meet."""
+    notes: list[Note] = []
     for area in request.areas:
-        have = {p.kind for p, _ in chosen if area in p.areas}
-        for kind in ("stretch", "massage"):
-            if full() or kind in have or not have & {"massage", "stretch"}:
-                continue
-            word = "stretches" if kind == "stretch" else "works on"
-            for p in ordered:
-                if p.id not in used and p.kind == kind and area in p.areas and add(p, f"{word} your {AREAS[area]} too"):
-                    break
-
-    # Then more for the areas (two of a kind at most), the goals, anything calm.
-    def per_area_ok(p: Practice) -> bool:
-        if p.kind not in ("massage", "stretch"):
-            return True
-        return all(
-            sum(1 for q, _ in chosen if a in q.areas and q.kind == p.kind) < 2 for a in p.areas if a in request.areas
-        )
-
-    def top_up(predicate: object) -> None:
-        for p in ordered:
-            if full():
-                return
-            if p.id not in used and predicate(p) and per_area_ok(p):  # type: ignore[operator]
-                add(p, _extra_reason(p, request))
-
-    top_up(lambda p: any(a in p.areas for a in request.areas) and p.kind in ("massage", "stretch"))
-    top_up(lambda p: serves_goal(p) and p.kind in ("breathing", "meditation"))
-    if total() < lo:
-        top_up(lambda p: p.kind in ("breathing", "meditation", "stretch"))
-    if total() < lo:
-        _stretch_breathing(chosen, pool, lo, hi)
-    return chosen, notes
-
-
-def _stretch_breathing(chosen: list[tuple[Practice, str]], pool: dict[str, Practice], lo: int, hi: int) -> None:
-    """Add cycles to a breathing practice until the session fits."""
-    for i, (p, why) in enumerate(chosen):
-        if p.pacing is None:
+        limit = history.limits.get(area)
+        if limit is not None:
+            notes.append(Note("limit", area=area, limit=limit))
+    if "fever" in request.conditions:
+        notes.append(Note("fever"))
+    if "recent-injury" in request.conditions and not request.injured:
+        notes.append(Note("injury"))
+    for need in needs(request):
+        if not need.must or any(need.serves(p) for p in chosen):
             continue
-        cap = cycle_cap(pool[p.id])
-        total = sum(q.seconds for q, _ in chosen)
-        while total < lo and p.pacing.cycles < cap:
-            longer = p._replace(pacing=p.pacing._replace(cycles=p.pacing.cycles + 1))
-            if total - p.seconds + longer.seconds > hi:
-                break
-            total += longer.seconds - p.seconds
-            p = longer
-        chosen[i] = (p, why)
-
-
-def _extra_reason(p: Practice, request: Request) -> str:
-    areas = [AREAS[a] for a in p.areas if a in request.areas]
-    if areas and p.kind == "massage":
-        return f"more time for your {areas[0]}"
-    if areas:
-        return f"stretches your {areas[0]} too"
-    goals = [GOALS[g] for g in p.goals if g in request.goals]
-    if goals:
-        return f"adds to {goals[0]}"
-    return "rounds off the session"
-
-
-_PHASE = {"massage": 1, "stretch": 2, "meditation": 3, "breathing": 3}
-
-
-def _order(chosen: list[tuple[Practice, str]], request: Request) -> list[tuple[Practice, str]]:
-    """Arrive with the breath, massage, stretch, close quietly."""
-    if not chosen:
-        return []
-    area_pos = {a: i for i, a in enumerate(request.areas)}
-
-    def area_key(p: Practice) -> int:
-        return min((area_pos[a] for a in p.areas if a in area_pos), default=len(area_pos))
-
-    breaths = [c for c in chosen if c[0].kind == "breathing"]
-    opener = None
-    closes_with_breath = "sleep" in request.goals and not any(c[0].kind == "meditation" for c in chosen)
-    short = [c for c in breaths if c[0].seconds <= 180]
-    if short and len(chosen) > 1 and not (closes_with_breath and len(breaths) == 1):
-        opener = min(short, key=lambda c: c[0].seconds)
-    rest = [c for c in chosen if c is not opener]
-    rest.sort(
-        key=lambda c: (_PHASE[c[0].kind], area_key(c[0]) if _PHASE[c[0].kind] < 3 else 0, c[0].kind == "breathing")
-    )
-    if opener is None:
-        return rest
-    return [(opener[0], "arrive: a few slow breaths to settle, " + opener[1]), *rest]
+        if need.area and need.area in history.limits and history.limits[need.area].kind == "paused":
+            continue  # said by its limit
+        safe_any = any(need.serves(p) for p in found.pool.values())
+        notes.append(Note("no-time" if safe_any else "nothing-safe", area=need.area, goal=need.goal))
+    budget = request.minutes * 60
+    if (
+        request.minutes >= 5
+        and sum(p.seconds for p in chosen) < budget * 0.75
+        and not any(n.kind == "no-time" for n in notes)
+    ):
+        notes.append(Note("short"))
+    return tuple(notes)

@@ -18,7 +18,7 @@ from .models import Profile
 if TYPE_CHECKING:
     from pathlib import Path
 
-KEYS = ("areas", "goals", "minutes", "days_per_week", "conditions", "day_starts_at")
+KEYS = ("areas", "goals", "minutes", "days_per_week", "conditions", "day_starts_at", "equipment", "injured")
 MINUTES_RANGE = (1, 120)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -75,6 +75,10 @@ def parse_value(key: str, value: str) -> Any:
         return parse_int(value, "days_per_week", 1, 7)
     if key == "day_starts_at":
         return parse_time(value)
+    if key == "equipment":
+        return parse_words(value, models.EQUIPMENT, "equipment", allow_empty=True)
+    if key == "injured":
+        return parse_words(value, models.AREAS, "area", allow_empty=True)
     raise SelfcareError(unknown("key", key, KEYS))
 
 
@@ -125,6 +129,8 @@ def _read_cache(cache: Path, key: list[Any]) -> Profile | None:
             days_per_week=int(values["days_per_week"]),
             conditions=tuple(values["conditions"]),
             day_starts_at=str(values["day_starts_at"]),
+            equipment=tuple(values["equipment"]),
+            injured=tuple(values["injured"]),
             acknowledged=bool(values["acknowledged"]),
         )
     except (KeyError, TypeError, ValueError):
@@ -194,6 +200,8 @@ def dump(profile: Profile) -> str:
         f"days_per_week: {profile.days_per_week}",
         f"conditions: {words(profile.conditions)}",
         f'day_starts_at: "{profile.day_starts_at}"',
+        f"equipment: {words(profile.equipment)}",
+        f"injured: {words(profile.injured)}",
         f"acknowledged_disclaimer: {'true' if profile.acknowledged else 'false'}",
     ]
     return "\n".join(lines) + "\n"

@@ -32,13 +32,9 @@ def print_json(data: Any) -> None:
 
 
 def duration(seconds: float) -> str:
-    seconds = round(seconds)
-    minutes, secs = divmod(seconds, 60)
-    if minutes and secs:
-        return f"{minutes} min {secs:02d} s"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+    from .words import duration as words_duration
+
+    return words_duration(seconds)
 
 
 def clock(seconds: float) -> str:
@@ -52,28 +48,101 @@ def _text(value: object, style: str = "") -> Any:
     return Text(clean(value), style=style)
 
 
+def hanging(value: object, style: str = "") -> Any:
+    """A line whose wrapped part starts under its first word: '  • text' keeps the text's left edge."""
+    from rich.table import Table
+    from rich.text import Text
+
+    raw = clean(value)
+    body = raw.lstrip()
+    lead = raw[: len(raw) - len(body)]
+    marker = ""
+    if body[:2] in ("• ", "! ", "- "):
+        marker, body = body[:2], body[2:]
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(lead + marker, Text(body, style=style))
+    return grid
+
+
+def disclaimer(after: str | None = None, *, stderr: bool = False) -> None:
+    """The disclaimer, wrapped at words to the screen (on stderr where stdout may be data)."""
+    from .safety import DISCLAIMER
+
+    err = console(stderr=stderr)
+    for paragraph in DISCLAIMER:
+        err.print(_text(paragraph))
+    if after:
+        err.print(_text(after, "dim"))
+    err.print()
+
+
+def cleared(result: Any) -> None:
+    from .models import AREAS
+
+    area = AREAS[result.area]
+    if result.lifted is None:
+        console().print(_text(f"Nothing was paused or limited for your {area}; nothing changed."))
+        return
+    console().print(
+        _text(f"Cleared your {area}: its practices can be planned again from today. Stop anything that hurts.")
+    )
+
+
 # --- today ------------------------------------------------------------------
+
+
+TOP_NOTES = ("limit", "fever", "injury")  # shown above the plan: they change what it holds
+
+
+def plan_notes(plan: Plan, *, top: bool) -> list[Any]:
+    from .words import note
+
+    return [hanging(f"! {note(n)}", "yellow") for n in plan.notes if (n.kind in TOP_NOTES) == top]
+
+
+def caution_lines(plan: Plan) -> list[Any]:
+    """The cautions to read before the practices: stop rules and those for the person's conditions."""
+    from .models import CONDITIONS
+
+    lines = []
+    for item in plan.items:
+        for c in item.cautions:
+            who = ", ".join(CONDITIONS[k][0] for k in c.conditions if k in CONDITIONS)
+            lead = "stop rule" if c.stop else f"with {who}" if who else "caution"
+            lines.append(hanging(f"! {item.practice.name} — {lead}: {c.text}", "yellow"))
+    return lines
 
 
 def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: str | None) -> None:
     from rich.table import Table
 
+    from .words import duration, reason
+
     out = console()
+    for line in plan_notes(plan, top=True):
+        out.print(line)
     table = Table(title=heading, title_justify="left", box=None, pad_edge=False, show_edge=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("practice", style="bold")
     table.add_column("kind")
     table.add_column("time", justify="right")
-    table.add_column("why", style="dim", overflow="fold")
+    table.add_column("why", style="dim")
     for n, item in enumerate(plan.items, 1):
         p = item.practice
-        table.add_row(str(n), _text(p.name), p.kind, duration(item.seconds), _text(item.reason))
+        table.add_row(str(n), _text(p.name), p.kind, duration(item.seconds), _text(reason(item)))
     out.print(table)
-    out.print(f"[bold]total {duration(plan.total_seconds)}[/] of {plan.minutes} min", highlight=False)
-    for note in plan.notes:
-        out.print(_text(note, "yellow"))
+    out.print(f"[bold]total {duration(plan.total_seconds)}[/] of {duration(plan.minutes * 60)}", highlight=False)
+    for line in plan_notes(plan, top=False):
+        out.print(line)
     if left_out:
         out.print(_text(left_out, "yellow"))
+    cautions = caution_lines(plan)
+    if cautions:
+        out.print(_text("Before you start", "bold yellow"))
+        for line in cautions:
+            out.print(line)
     if profile_hint:
         out.print(_text(profile_hint, "dim"))
     if plan.items:

@@ -115,7 +115,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         "pain_by_area": _pain_by_area(rated, library, since, days),
         "notes": [{"date": s.day, "note": s.note} for s in reversed(noted)],
         "flags": [{"date": f.day, "rule": f.rule, "area": f.area, "message": f.message} for f in store.flags(lo, hi)],
-        "progression": {"level": grown.level, "message": grown.message},
+        "progression": grown.to_dict(),
     }
 
 

@@ -15,6 +15,8 @@ Schema (version = PRAGMA user_version = number of migrations applied):
     (v2: too_intense INTEGER 0/1, the person marked it too intense)
   rest_days          day TEXT PK, reason TEXT, created_at TEXT
   flags (v2)         red flags raised when a session was logged
+  (v3) session_practices.status: done | partial | skipped (a guided session's truth)
+  clears (v3)        area, day, logged_at: an area cleared after seeing someone
 
 `open_store(path)` is the one door: it connects (WAL, a busy timeout so that
 several terminals can log at once, foreign keys) and applies migrations, each
@@ -95,7 +97,25 @@ def _m2_feedback(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX flags_day ON flags (day)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_base, _m2_feedback]
+def _m3_truth_and_clears(db: sqlite3.Connection) -> None:
+    # What happened to each practice of a guided session: played to its end, begun, or skipped.
+    db.execute(
+        "ALTER TABLE session_practices ADD COLUMN status TEXT NOT NULL DEFAULT 'done' "
+        "CHECK (status IN ('done', 'partial', 'skipped'))"
+    )
+    # An area cleared after seeing someone: it ends a pause or a gentle-only limit begun before.
+    db.execute(
+        """CREATE TABLE clears (
+            id INTEGER PRIMARY KEY,
+            area TEXT NOT NULL,
+            day TEXT NOT NULL,
+            logged_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX clears_day ON clears (day)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_base, _m2_feedback, _m3_truth_and_clears]
 VERSION = len(MIGRATIONS)
 
 
@@ -260,17 +280,17 @@ class Store:
     def _with_practices(self, rows: list[sqlite3.Row]) -> list[Session]:
         if not rows:
             return []
-        by_id: dict[str, list[tuple[str, int, int]]] = {r["id"]: [] for r in rows}
+        by_id: dict[str, list[tuple[str, int, int, str]]] = {r["id"]: [] for r in rows}
         ids = list(by_id)
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
-            for sid, pid, secs, too in self.db.execute(
-                f"SELECT session_id, practice_id, seconds, too_intense FROM session_practices "  # noqa: S608 - placeholders only
+            for sid, pid, secs, too, status in self.db.execute(
+                f"SELECT session_id, practice_id, seconds, too_intense, status FROM session_practices "  # noqa: S608 - placeholders only
                 f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
                 part,
             ):
-                by_id[sid].append((pid, secs, too))
+                by_id[sid].append((pid, secs, too, status))
         return [_session(r, by_id[r["id"]]) for r in rows]
 
     def session(self, session_id: str) -> Session | None:
@@ -337,7 +357,7 @@ class Store:
         rows = self.query(
             "SELECT sp.practice_id, COUNT(DISTINCT s.id), SUM(sp.seconds) FROM sessions s "
             "CROSS JOIN session_practices sp ON sp.session_id = s.id "
-            "WHERE s.day BETWEEN ? AND ? GROUP BY sp.practice_id",
+            "WHERE s.day BETWEEN ? AND ? AND sp.status != 'skipped' GROUP BY sp.practice_id",
             (since_day, until_day),
         )
         return {r[0]: (r[1], r[2]) for r in rows}
@@ -369,7 +389,7 @@ class Store:
             # CROSS JOIN keeps sessions (found by day) as the outer loop; left to
             # itself SQLite may scan every session_practices row instead.
             "SELECT sp.practice_id, MAX(s.day) FROM sessions s CROSS JOIN session_practices sp "
-            "ON sp.session_id = s.id WHERE s.day >= ? GROUP BY sp.practice_id",
+            "ON sp.session_id = s.id WHERE s.day >= ? AND sp.status != 'skipped' GROUP BY sp.practice_id",
             (since_day,),
         )
         return {r[0]: r[1] for r in rows}
@@ -381,6 +401,19 @@ class Store:
             sql += " WHERE day BETWEEN ? AND ?"
             params = [since_day, until_day]
         return [Flag(*r) for r in self.query(sql + " ORDER BY day, id", params)]
+
+    def add_clear(self, area: str, day: str, logged_at: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO clears (area, day, logged_at) VALUES (?, ?, ?)", (area, day, logged_at))
+
+    def clears(self, since_day: str | None = None) -> dict[str, str]:
+        """area -> the last day it was cleared (since `since_day`)."""
+        sql = "SELECT area, MAX(day) FROM clears"
+        params: list[str] = []
+        if since_day:
+            sql += " WHERE day >= ?"
+            params.append(since_day)
+        return {r[0]: r[1] for r in self.query(sql + " GROUP BY area", params)}
 
     def count_sessions(self) -> int:
         return int(self.query("SELECT COUNT(*) FROM sessions")[0][0])
@@ -424,12 +457,16 @@ def _insert(db: sqlite3.Connection, s: Session) -> None:
         ),
     )
     seconds = s.practice_seconds or split_seconds(s.seconds, len(s.practices))
+    rows = [
+        (pid, secs, "partial" if pid in s.partial else "done") for pid, secs in zip(s.practices, seconds, strict=False)
+    ]
+    rows += [
+        (pid, secs, "skipped") for pid, secs in zip(s.skipped, s.skipped_seconds or [0] * len(s.skipped), strict=False)
+    ]
     db.executemany(
-        "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense) VALUES (?, ?, ?, ?, ?)",
-        [
-            (s.id, i, pid, secs, int(pid in s.too_intense))
-            for i, (pid, secs) in enumerate(zip(s.practices, seconds, strict=False))
-        ],
+        "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense, status) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)],
     )
 
 
@@ -441,13 +478,18 @@ def split_seconds(total: int, parts: int) -> tuple[int, ...]:
     return tuple(base + (1 if i < extra else 0) for i in range(parts))
 
 
-def _session(row: sqlite3.Row, practices: list[tuple[str, int, int]]) -> Session:
+def _session(row: sqlite3.Row, practices: list[tuple[str, int, int, str]]) -> Session:
+    done = [p for p in practices if p[3] != "skipped"]
+    skipped = [p for p in practices if p[3] == "skipped"]
     return Session(
         id=row["id"],
         day=row["day"],
         logged_at=row["logged_at"],
-        practices=tuple(p for p, _, _ in practices),
-        practice_seconds=tuple(s for _, s, _ in practices),
+        practices=tuple(p for p, _, _, _ in done),
+        practice_seconds=tuple(s for _, s, _, _ in done),
+        partial=tuple(p for p, _, _, status in done if status == "partial"),
+        skipped=tuple(p for p, _, _, _ in skipped),
+        skipped_seconds=tuple(s for _, s, _, _ in skipped),
         seconds=row["seconds"],
         pain_before=row["pain_before"],
         pain_after=row["pain_after"],
@@ -456,7 +498,7 @@ def _session(row: sqlite3.Row, practices: list[tuple[str, int, int]]) -> Session
         note=row["note"],
         pro=row["pro"],
         source=row["source"],
-        too_intense=tuple(p for p, _, t in practices if t),
+        too_intense=tuple(p for p, _, t, _ in practices if t),
     )
 
 

@@ -224,6 +224,21 @@ def _session(item: Any) -> Session:
     too = item.get("too_intense") or []
     if not isinstance(too, list) or not all(isinstance(p, str) and p in practices for p in too):
         raise _Bad(".too_intense: must list practices of the session")
+    partial = item.get("partial") or []
+    if not isinstance(partial, list) or not all(isinstance(p, str) and p in practices for p in partial):
+        raise _Bad(".partial: must list practices of the session")
+    skipped = item.get("skipped") or []
+    if (
+        not isinstance(skipped, list)
+        or len(skipped) > 200
+        or not all(isinstance(p, str) and 0 < len(p) <= 64 for p in skipped)
+    ):
+        raise _Bad(".skipped: must be a list of practice ids")
+    skipped_seconds = item.get("skipped_seconds") or []
+    if not isinstance(skipped_seconds, list) or (skipped_seconds and len(skipped_seconds) != len(skipped)):
+        raise _Bad(".skipped_seconds: must match the skipped practices")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 86_400 for n in skipped_seconds):
+        raise _Bad(".skipped_seconds: must be whole seconds")
     return Session(
         id=sid,
         day=day,
@@ -235,6 +250,9 @@ def _session(item: Any) -> Session:
         pro=pro,
         source="import",
         too_intense=tuple(too),
+        partial=tuple(partial),
+        skipped=tuple(skipped),
+        skipped_seconds=tuple(skipped_seconds),
         **ratings,
     )
 

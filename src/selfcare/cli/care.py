@@ -7,28 +7,47 @@ from typing import Annotated
 import typer
 
 from .app import app
+from .common import load_library, load_profile, open_log
 
 
 @app.command("red-flags")
-def red_flags() -> None:
-    """The symptoms that mean: stop, and see a clinician.
+def red_flags(
+    clear: Annotated[
+        str | None,
+        typer.Option(
+            "--clear",
+            metavar="AREA",
+            help="After seeing someone: resume the practices paused or softened for this area.",
+        ),
+    ] = None,
+) -> None:
+    """The symptoms that mean: stop, and get help — emergency signs first.
 
     Example: selfcare red-flags
     """
     from .. import render, safety
 
+    if clear is not None:
+        from .. import logbook
+
+        profile, _ = load_profile()
+        with open_log() as store:
+            cleared = logbook.clear(store, load_library(), profile, clear)
+        render.cleared(cleared)
+        return
     out = render.console()
-    sections = (
-        ("Stop and call emergency services", safety.EMERGENCY, "bold red"),
-        ("Stop and see a doctor today", safety.SEE_A_CLINICIAN_TODAY, "bold yellow"),
-        ("Stop the practice and book a check", safety.SEE_A_PROFESSIONAL, "bold"),
-        ("Who can help", safety.WHO, "bold"),
-    )
-    for title, items, style in sections:
-        out.print(render._text(title, style))
-        for item in items:
-            out.print(render._text(f"  • {item}"))
+    styles = ("bold red", "bold yellow", "bold")
+    for tier, style in zip(safety.TIERS, styles, strict=True):
+        out.print(render._text(tier.title, style))
+        for sign in tier.signs:
+            out.print(render.hanging(f"  • {sign}"))
+        if tier is safety.EMERGENCY:
+            out.print(render.hanging(f"  • {safety.CRISIS}"))
         out.print()
+    out.print(render._text("Who can help", "bold"))
+    for who in safety.WHO:
+        out.print(render.hanging(f"  • {who}"))
+    out.print()
     out.print(render._text("selfcare offers gentle self-care, not medical advice. When in doubt, stop and ask.", "dim"))
 
 

@@ -50,11 +50,10 @@ def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None,
 
     if minutes is not None:
         minutes = profiles.parse_int(minutes, "--minutes", *profiles.MINUTES_RANGE)
-    return Request(
+    return Request.of(profile)._replace(
         minutes=minutes if minutes is not None else profile.minutes,
         areas=words(areas, models.AREAS, "area", profile.areas),
         goals=words(goals, models.GOALS, "goal", profile.goals),
-        conditions=profile.conditions,
     )
 
 
@@ -113,18 +112,24 @@ def plan_today(library: Library | None, request: Request, day: date, *, cached: 
     return plan
 
 
+def disclaimer_once(acknowledged: bool, after: str | None = None, *, stderr: bool = False) -> None:
+    """The disclaimer, the first time selfcare plans or saves a profile in this home, whichever comes first."""
+    notice = paths.notice_file()
+    if acknowledged or notice.exists():
+        return
+    from ..paths import atomic_write
+    from ..render import disclaimer
+
+    disclaimer(after, stderr=stderr)
+    atomic_write(notice, "shown\n")
+
+
 def first_run_notice(saved: bool) -> None:
     """Once, before the first plan of someone without a profile: what selfcare is not."""
-    if saved:
-        return
-    notice = paths.notice_file()
-    if notice.exists():
-        return
-    import sys
-
-    from ..safety import DISCLAIMER
-
-    sys.stderr.write(DISCLAIMER + "\n(Shown once. 'selfcare profile setup' makes the plan yours.)\n\n")
-    from ..paths import atomic_write
-
-    atomic_write(notice, "shown\n")
+    if not saved:
+        disclaimer_once(
+            False,
+            "(Shown once.) Without a profile, this plan assumes no health conditions: 'selfcare profile setup' "
+            "asks a short health screen and makes the plan yours.",
+            stderr=True,  # today --json keeps stdout for its JSON
+        )

@@ -70,6 +70,7 @@ def start(
     from .. import logbook, render
     from ..errors import SelfcareError
     from ..guide import Guide
+    from ..models import Practice
     from .screen import TerminalKeys, play
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -85,7 +86,10 @@ def start(
     out = render.console()
     if not plan.items:
         raise SelfcareError("no practice fits this request; try more minutes or another area")
-    heading = render._text(f"{len(plan.items)} practices, {render.duration(plan.total_seconds)}: ", "bold")
+    for line in render.plan_notes(plan, top=True):
+        out.print(line)
+    count = "1 practice" if len(plan.items) == 1 else f"{len(plan.items)} practices"
+    heading = render._text(f"{count}, {render.duration(plan.total_seconds)}: ", "bold")
     heading.append(render.clean(", ".join(i.practice.name for i in plan.items)))
     out.print(heading)
     left_out = render.left_out_line(plan.left_out)
@@ -93,16 +97,29 @@ def start(
         out.print(render._text(left_out, "yellow"))
     pain_before = _rating("Pain or tension now?")
     stress_before = _rating("Stress now?")
-    guide = Guide([item.practice for item in plan.items], start=time.monotonic())
+    # As planned today (cycles and holds fitted to the time); a kept plan would hold only briefs.
+    practices = [
+        i.practice if isinstance(i.practice, Practice) else library.practices[i.practice.id] for i in plan.items
+    ]
+    guide = Guide(
+        practices,
+        start=time.monotonic(),
+        cards=[i.cautions for i in plan.items],
+    )
     play(guide, TerminalKeys(), quiet=quiet)
     record = guide.record()
-    if not record:
-        out.print("Nothing done, so nothing logged. Come back when you are ready.")
+    worked = [d for d in record if d.status != "skipped"]
+    skipped = [d for d in record if d.status == "skipped"]
+    if not worked:
+        why = "everything was skipped" if skipped else "nothing was begun"
+        out.print(f"Nothing logged: {why}. Come back when you are ready.", highlight=False)
         return
-    if guide.state == "stopped":
+    spent = sum(d.seconds for d in worked)
+    # Stopped, or hurried through without playing a practice to its end in under a minute: ask first.
+    if guide.state == "stopped" or (spent < 60 and not any(d.status == "done" for d in worked)):
         from rich.prompt import Confirm
 
-        if not Confirm.ask(f"Log what you did ({render.duration(guide.total_spent())})?", default=True, console=out):
+        if not Confirm.ask(f"Log what you did ({render.duration(spent)})?", default=True, console=out):
             out.print("Not logged.")
             return
     else:
@@ -113,8 +130,11 @@ def start(
 
     note = Prompt.ask("A note? [dim](Enter to skip)[/]", default="", show_default=False, console=out).strip() or None
     entry = logbook.Entry(
-        practice_ids=tuple(pid for pid, _ in record),
-        practice_seconds=tuple(secs for _, secs in record),
+        practice_ids=tuple(d.practice for d in worked),
+        practice_seconds=tuple(d.seconds for d in worked),
+        partial=tuple(d.practice for d in worked if d.status == "partial"),
+        skipped=tuple(d.practice for d in skipped),
+        skipped_seconds=tuple(d.seconds for d in skipped),
         pain_before=pain_before,
         pain_after=pain_after,
         stress_before=stress_before,

@@ -40,12 +40,15 @@ def set_(
     """
     from .. import profile as profiles
     from .. import render
+    from .common import disclaimer_once
 
     profile, _ = load_profile()
     updated = profiles.with_value(profile, key, value)
-    profiles.save(paths.config_file(), updated)
+    disclaimer_once(profile.acknowledged)
+    profiles.save(paths.config_file(), updated._replace(acknowledged=True))
     shown = updated.to_dict()[key]
-    render.console().print(render._text(f"{key}: {', '.join(shown) if isinstance(shown, list) else shown}"))
+    text = ", ".join(shown) if isinstance(shown, list) else str(shown)
+    render.console().print(render._text(f"{key}: {text or 'none'}"))
 
 
 @profile_app.command()

@@ -6,7 +6,6 @@ clock, and draws what `Guide.view()` says.
 
 from __future__ import annotations
 
-import math
 import os
 import select
 import signal
@@ -16,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..guide import SIDE_WORDS, Guide, View
+from ..guide import CARD, SIDE_WORDS, Guide, View
 from ..render import clean, clock
 
 KIND_STYLE = {"massage": "magenta", "stretch": "cyan", "breathing": "blue", "meditation": "green"}
@@ -83,13 +82,18 @@ def draw(view: View, width: int = 60) -> Any:
     head.append(clean(p.name), style=f"bold {style}")
     head.append(f"   {p.kind} · {view.practice_no} of {view.practices}", style="dim")
     lines.append(head)
-    if p.cautions:
-        lines.append(Text("! " + clean(p.cautions[0]), style="yellow"))
     lines.append(Text(""))
-    if seg.phase is not None:
+    if seg.phase == CARD:
+        # Before the practice: its stop rules and the cautions for this person's conditions.
+        lines.append(Text("Before you begin", style="bold yellow"))
+        for c in view.cautions:
+            lines.append(Text("! " + clean(c.text), style="yellow"))
+        lines.append(Text(""))
+        lines.append(Text("press any key to begin · s skip this practice · q stop", style="bold"))
+    elif seg.phase is not None:
         # The pacer: fills on the in-breath, holds still, empties on the out-breath.
         word = Text(f"{seg.text}", style=f"bold {style}")
-        word.append(f"  {math.ceil(view.remaining - 1e-9)}", style="bold")
+        word.append(f"  {view.count}", style="bold")  # counts up, 1 to the phase's seconds, as the steps say
         lines.append(word)
         lines.append(_bar(view.fill, width, style))
         lines.append(Text(f"breath {seg.cycle} of {seg.cycles}", style="dim"))
@@ -113,9 +117,10 @@ def draw(view: View, width: int = 60) -> Any:
     lines.append(overall)
     if view.next_text:
         lines.append(Text(clean(view.next_text), style="dim"))
-    if view.state == "paused":
+    if view.state == "paused" and seg.phase != CARD:
         lines.append(Text("paused — space to go on", style="bold yellow"))
-    lines.append(Text("space pause · n next step · s skip practice · q stop", style="grey50"))
+    if seg.phase != CARD:
+        lines.append(Text("space pause · n next step · s skip practice · q stop", style="grey50"))
     return Panel(Group(*lines), title="selfcare", title_align="left", border_style=style, width=width + 4)
 
 

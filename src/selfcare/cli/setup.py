@@ -8,8 +8,7 @@ from .. import models, paths
 from .. import profile as profiles
 from ..errors import SelfcareError
 from ..models import Profile
-from ..safety import DISCLAIMER
-from .common import load_profile
+from .common import disclaimer_once, load_profile
 
 ANSWERS = {"y": True, "yes": True, "?": True, "not sure": True, "n": False, "no": False}
 
@@ -76,9 +75,7 @@ def run_setup(given: dict[str, str | None]) -> Profile:
     for key, value in given.items():
         if value is not None:
             values[key] = profiles.parse_value(key, value)
-    if len(values) < len(given):
-        out.print(DISCLAIMER, highlight=False)
-        out.print()
+    disclaimer_once(profile.acknowledged)
     prompts = {
         "areas": f"Which areas bother you? ({', '.join(models.AREAS)})",
         "goals": f"What do you want? ({', '.join(models.GOALS)})",

@@ -1,0 +1,195 @@
+"""The sentences selfcare says, made from facts at the moment they are shown.
+
+The core hands over records (a plan item's `Why`, a `Note`, a `Limit`, a
+`Feedback`); this module turns each into words, once. It never decides
+anything, and every word it uses comes from the facts it is given, so a
+reason can only name an area or a goal that its practice lists, and a claim
+of what helped only cites sessions that exist. Plain text: the screens style
+it, JSON carries it as is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .models import AREAS, CONDITIONS, GOALS, Feedback, Limit, Note, PlanItem, Rest
+
+RULE_WORDS = {
+    "worse-twice": "pain was higher after two sessions in a row",
+    "no-improvement": "pain has not eased after two weeks of regular practice",
+    "high-pain": "pain was logged at {pain}/10",
+}
+
+
+def short_day(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.day} {d:%b}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def listing(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def duration(seconds: float) -> str:
+    """One way to say a length everywhere: '45 s', '12 min 35 s', '2 h 05 min'."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
+
+
+def rating(value: float) -> str:
+    return f"{value:.1f}"
+
+
+# --- plan items -------------------------------------------------------------------------
+
+
+def _areas(areas: tuple[str, ...]) -> str:
+    return "your " + listing([AREAS[a] for a in areas])
+
+
+def _goals(goals: tuple[str, ...]) -> str:
+    return listing([GOALS[g] for g in goals])
+
+
+def feedback(f: Feedback) -> str:
+    """'in the 4 sessions that included it, pain fell on average 5.0 → 3.2'."""
+    sessions = "the session" if f.sessions == 1 else f"the {f.sessions} sessions"
+    moved = "fell" if f.after < f.before else "rose" if f.after > f.before else "stayed"
+    return f"in {sessions} that included it, {f.measure} {moved} on average {rating(f.before)} → {rating(f.after)}"
+
+
+def rest(r: Rest) -> str:
+    if r.cause == "too-intense":
+        return f"marked too intense on {short_day(r.day)}"
+    return f"pain rose in the session that included it on {short_day(r.day)}: {r.before} → {r.after}"
+
+
+def reason(item: PlanItem) -> str:
+    """Why this practice is in the plan, from its Why only."""
+    why, p = item.why, item.practice
+    verb = {"massage": "works on", "stretch": "stretches"}.get(p.kind, "for")
+    if why.role == "opener":
+        main = "a few slow breaths to arrive"
+        if why.goals:
+            main += f", for {_goals(why.goals)}"
+    elif why.role == "close":
+        main = "a quiet close"
+        if why.goals:
+            main += f", for {_goals(why.goals)}"
+    elif why.areas:
+        main = f"{verb} {_areas(why.areas)}"
+        if why.role == "pair":
+            main += " after the massage" if p.kind == "stretch" else " before the stretch"
+        elif why.role == "extra":
+            main = f"more for {_areas(why.areas)}" if p.kind == "massage" else main + " too"
+        if why.goals:
+            main += f", for {_goals(why.goals)}"
+    elif why.goals:
+        main = f"for {_goals(why.goals)}"
+    else:
+        main = "rounds off the session"
+    parts = [main]
+    if why.instead_of and why.rest:
+        parts.append(f"instead of {why.instead_of} ({rest(why.rest)})")
+    if why.gentler_than and why.condition:
+        parts.append(f"gentler than {why.gentler_than}, for {CONDITIONS[why.condition][0]}")
+    if why.feedback:
+        parts.append(feedback(why.feedback))
+    elif why.last_done:
+        parts.append(f"back for variety: last done {short_day(why.last_done)}")
+    return "; ".join(parts)
+
+
+# --- notes -------------------------------------------------------------------------------
+
+
+def limit(lim: Limit) -> str:
+    what = RULE_WORDS.get(lim.rule, lim.rule).format(pain=lim.pain)
+    area = AREAS[lim.area]
+    until = short_day(lim.until)
+    if lim.kind == "paused":
+        return (
+            f"Massage and stretches for your {area} are paused until {until}: {what} on {short_day(lim.since)}. "
+            f"See a physiotherapist or doctor; once you have, 'selfcare red-flags --clear {lim.area}' resumes them."
+        )
+    return (
+        f"Only gentle practices for your {area} until {until}: {what} on {short_day(lim.since)}. "
+        f"If it stays this strong, see a physiotherapist or doctor; 'selfcare red-flags --clear {lim.area}' "
+        "ends the limit once you have."
+    )
+
+
+def note(n: Note) -> str:
+    if n.kind == "limit" and n.limit is not None:
+        return limit(n.limit)
+    what = AREAS[n.area] if n.area else GOALS[n.goal] if n.goal else "it"
+    if n.kind == "no-time":
+        target = f"your {what}" if n.area else what
+        return f"Not enough time today for {target}; more minutes would make room."
+    if n.kind == "nothing-safe":
+        target = f"your {what}" if n.area else what
+        return (
+            f"Nothing in the library is safe for {target} with what you told selfcare; ask a clinician what suits you."
+        )
+    if n.kind == "fever":
+        return (
+            "With a fever, only breathing and meditation. A fever with a stiff neck, a headache or a rash "
+            "needs a doctor today (see 'selfcare red-flags')."
+        )
+    if n.kind == "injury":
+        return (
+            "With a recent injury, hands-on practices are left out everywhere until you say where: "
+            "'selfcare profile set injured AREA'. Ask a physiotherapist when to start working on it again."
+        )
+    if n.kind == "short":
+        return "The plan is shorter than the time you have: the safety rules leave too few practices to fill it."
+    return n.kind
+
+
+def progression(p: Any) -> str | None:
+    if p.level <= 1.0:
+        return None
+    return (
+        f"holds and breath counts have grown ({p.level:.2f}×): you practised on {p.active_recent} of the last 14 days"
+    )
+
+
+# --- red flags ----------------------------------------------------------------------------
+
+
+def flag_message(rule: str, area: str | None, **facts: object) -> str:
+    """The words of a red flag, said once when it is raised (and kept in the log with it)."""
+    if rule == "high-pain":
+        return (
+            f"You logged pain of {facts['pain']}/10. For two weeks, practices for it are gentle only. "
+            "Pain this strong is worth a check with a physiotherapist or doctor; with any sign in "
+            "'selfcare red-flags', get help now."
+        )
+    where = AREAS[area] if area else "body"
+    resume = f"after seeing them, 'selfcare red-flags --clear {area}' resumes them" if area else ""
+    if rule == "worse-twice":
+        return (
+            f"Pain in your {where} was higher after your last two sessions. Its massage and stretches are "
+            f"paused for two weeks: see a physiotherapist or doctor, who can find out why; {resume}."
+        )
+    if rule == "no-improvement":
+        return (
+            f"After two weeks of practice, pain in your {where} has not eased ({facts['before']} → "
+            f"{facts['after']} on average before sessions). Its massage and stretches are paused for two "
+            f"weeks: pain that is not improving is worth a check with a physiotherapist or doctor; {resume}."
+        )
+    return rule
