@@ -130,6 +130,9 @@ def hostile(run, home: Path) -> dict[str, str]:
     run("profile", "set", "goals", "tension")
     listed = {p["id"]: p for p in run.json("routines", "list", "--area", "neck")}
     assert EVIL_ID in listed and listed[EVIL_ID]["name"] == NAME
+    # Three rated sessions, enough for the report to say the pain fell in the sessions that included it.
+    for day in ("2026-11-22", "2026-11-24"):
+        run("log", EVIL_ID, "--date", day, "--pain-before", "6", "--pain-after", "3")
     logged = run(
         "log", EVIL_ID, "--date", "2026-11-26", "--pain-before", "6", "--pain-after", "3", "--note", NOTE
     ).stdout

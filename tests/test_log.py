@@ -132,6 +132,8 @@ def test_report_json_counts_minutes_areas_kinds_and_pain(run) -> None:
     run("log", breath["id"], "--date", "2026-11-21", "--pain-before", "4", "--pain-after", "4")
     run("rest", "--date", "2026-11-22")
     report = run.json("report", "--days", "8")
+    # One session is too few to say a practice helped.
+    assert report["helped_most"] == []
     assert report["as_of"] == "2026-11-27" and report["days"] == 8
     assert report["active_days"] == 2
     assert report["consistency"] == pytest.approx(2 / 7, abs=1e-3)
@@ -141,7 +143,10 @@ def test_report_json_counts_minutes_areas_kinds_and_pain(run) -> None:
     assert sum(report["by_area"].values()) == pytest.approx(massage["seconds"] / 60, abs=0.2)
     assert report["pain"] == {"sessions": 2, "avg_before": 5.0, "avg_after": 3.5, "avg_change": -1.5}
     assert report["stress"]["sessions"] == 1
-    assert report["helped_most"][0]["id"] == massage["id"]
+    for day in ("2026-11-23", "2026-11-24"):
+        run("log", massage["id"], "--date", day, "--pain-before", "6", "--pain-after", "4")
+    helped = run.json("report", "--days", "8")["helped_most"][0]
+    assert (helped["id"], helped["sessions"], helped["avg_before"], helped["avg_after"]) == (massage["id"], 3, 6.0, 3.7)
     assert 0 < report["habit_strength"] < 1
     screen = run("report", "--days", "8").stdout
     assert "habit strength" in screen and "Mo Tu We Th Fr Sa Su" in screen

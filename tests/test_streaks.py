@@ -110,11 +110,13 @@ def test_week_rules(
 
 
 def test_last_days_marks() -> None:
-    result = stats.streak(["2026-03-09"], ["2026-03-08"], d("2026-03-10"), 7)
+    result = stats.streak(["2026-03-05", "2026-03-09"], ["2026-03-08"], d("2026-03-10"), 7)
     marks = dict(result.last_days)
     assert len(result.last_days) == 14
     assert marks["2026-03-09"] == "done" and marks["2026-03-08"] == "rest"
     assert marks["2026-03-10"] == "today" and marks["2026-03-07"] == "missed"
+    # Days before the first session are not misses.
+    assert marks["2026-03-04"] == "before" and marks["2026-03-05"] == "done"
 
 
 def test_habit_strength_daily_matches_loop_formula() -> None:

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .library import Library
-    from .models import Plan, Practice, Profile
+    from .logbook import Logged, Rested
+    from .models import Plan, Practice, Profile, Session
+    from .reports import Ratings, Report
+    from .stats import Streak
 
 
 def console(stderr: bool = False) -> Console:
@@ -238,7 +241,13 @@ def profile_view(profile: Profile, path: str, saved: bool) -> None:
 
 # --- the log ----------------------------------------------------------------
 
-MARKS = {"done": ("■", "green"), "rest": ("~", "blue"), "missed": ("·", "dim"), "today": ("□", "yellow")}
+MARKS = {
+    "done": ("■", "green"),
+    "rest": ("~", "blue"),
+    "missed": ("·", "dim"),
+    "today": ("□", "yellow"),
+    "before": (" ", "dim"),
+}
 
 
 def _day_words(day: str) -> str:
@@ -248,12 +257,15 @@ def _day_words(day: str) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"  # not %-d, which Windows' strftime lacks
 
 
-def _streak_line(streak: Any) -> str:
-    days = "day" if streak.current == 1 else "days"
-    return f"streak {streak.current} {days} (longest {streak.longest})"
+def _streak_line(streak: Streak) -> str:
+    from .words import plural
+
+    return f"streak {plural(streak.current, 'day')} (longest {streak.longest})"
 
 
-def logged(result: Any) -> None:
+def logged(result: Logged) -> None:
+    from .words import duration
+
     s = result.session
     out = console()
     if s.practices:
@@ -264,13 +276,23 @@ def logged(result: Any) -> None:
     text.append(_streak_line(result.streak), style="bold green")
     out.print(text)
     for flag in result.flags:
-        out.print(_text(f"! {flag.message}", "bold yellow"))
+        out.print(hanging(f"! {flag.message}", "bold yellow"))
 
 
-def history(sessions: list[Any], library: Library) -> None:
+def history(sessions: list[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> None:
     from rich.table import Table
 
+    from .words import duration, plural
+
     out = console()
+    if not sessions and in_all:
+        out.print(
+            _text(
+                f"No sessions in the last {plural(days or 0, 'day')} ({plural(in_all, 'session')} in all: "
+                "'selfcare history' shows them)."
+            )
+        )
+        return
     if not sessions:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
         return
@@ -281,13 +303,22 @@ def history(sessions: list[Any], library: Library) -> None:
         names = [library.practices[p].name if p in library.practices else p for p in s.practices]
         if s.pro:
             names.insert(0, f"[{s.pro}]")
+        names += [f"(skipped: {library.practices[p].name if p in library.practices else p})" for p in s.skipped]
         pain = "" if s.pain_before is None and s.pain_after is None else f"{_dash(s.pain_before)}→{_dash(s.pain_after)}"
         stress = (
             ""
             if s.stress_before is None and s.stress_after is None
             else f"{_dash(s.stress_before)}→{_dash(s.stress_after)}"
         )
-        table.add_row(s.id[:8], s.day, duration(s.seconds), _text(", ".join(names)), pain, stress, _text(s.note or ""))
+        table.add_row(
+            _text(s.id[:8]),
+            _text(s.day),
+            duration(s.seconds),
+            _text(", ".join(names)),
+            pain,
+            stress,
+            _text(s.note or ""),
+        )
     out.print(table)
 
 
@@ -295,17 +326,18 @@ def _dash(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def removed(session: Any) -> None:
-    count = len(session.practices)
-    what = f"{count} practice{'s' if count != 1 else ''}"
+def removed(session: Session) -> None:
+    from .words import duration, plural
+
     console().print(
         _text(
-            f"Removed the session of {_day_words(session.day)} ({what}, {duration(session.seconds)}, id {session.id[:8]})."
+            f"Removed the session of {_day_words(session.day)} ({plural(len(session.practices), 'practice')}, "
+            f"{duration(session.seconds)}, id {session.id[:8]})."
         )
     )
 
 
-def rested(outcome: Any) -> None:
+def rested(outcome: Rested) -> None:
     out = console()
     why = f" ({outcome.reason})" if outcome.reason else ""
     verb = "Marked" if outcome.new else "Updated"
@@ -314,14 +346,16 @@ def rested(outcome: Any) -> None:
         out.print(_text("You logged a session that day, so it still counts as done.", "dim"))
 
 
-def streak_view(streak: Any) -> None:
+def streak_view(streak: Streak) -> None:
     from rich.text import Text
+
+    from .words import plural
 
     out = console()
     line = Text()
     line.append(f"{streak.current}", style="bold green")
     line.append(f" day{'s' if streak.current != 1 else ''} in a row", style="bold")
-    line.append(f"   longest {streak.longest}   total {streak.total_days} days")
+    line.append(f"   longest {streak.longest}   total {plural(streak.total_days, 'day')}")
     out.print(line)
     week = Text(f"this week {streak.week_days_done}/{streak.week_target}")
     done = min(streak.week_days_done, streak.week_target)
@@ -334,8 +368,12 @@ def streak_view(streak: Any) -> None:
         marks.append(symbol + " ", style=style)
     marks.append("  last 14 days (■ done  ~ rest  · missed  □ today)", style="dim")
     out.print(marks)
-    if not streak.done_today:
+    if streak.rest_today and not streak.done_today:
+        out.print(_text("Today is a rest day.", "dim"))
+    elif not streak.done_today and streak.current > 0:
         out.print(_text("Nothing logged today yet: the streak holds until the day ends.", "dim"))
+    elif not streak.done_today:
+        out.print(_text("Nothing logged today yet.", "dim"))
 
 
 # --- the report -------------------------------------------------------------
@@ -355,30 +393,45 @@ def _bar(value: float, top: float, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def report_view(data: dict[str, Any]) -> None:
+def _rating_line(name: str, r: Ratings) -> str:
+    from .words import plural
+
+    return (
+        f"{name:<7} before {r.avg_before:.1f} → after {r.avg_after:.1f}  "
+        f"({r.avg_change:+.1f} on average over {plural(r.sessions, 'rated session')})"
+    )
+
+
+def report_view(data: Report) -> None:
     from datetime import date
 
     from rich.table import Table
     from rich.text import Text
 
+    from .words import duration, flag_summary, plural, progression
+
     out = console()
-    out.print(Text(f"{_day_words(data['since'])} – {_day_words(data['as_of'])}  ({data['days']} days)", style="bold"))
-    # The calendar: one row a week, Monday first.
-    top = max((c["minutes"] for c in data["calendar"]), default=0)
-    first = date.fromisoformat(data["calendar"][0]["date"])
+    out.print(Text(f"{_day_words(data.since)} – {_day_words(data.as_of)}  ({data.days} days)", style="bold"))
+    # The calendar: one row a week, Monday first; shades scale on home practice.
+    top = max((c.minutes for c in data.calendar), default=0)
+    first = date.fromisoformat(data.calendar[0].date)
     grid = Text("        Mo Tu We Th Fr Sa Su\n", style="dim")
     rows: list[Text] = []
     line = Text(f"{first:%d %b} ", style="dim")
     line.append("   " * first.weekday())
-    for cell in data["calendar"]:
-        d = date.fromisoformat(cell["date"])
+    for cell in data.calendar:
+        d = date.fromisoformat(cell.date)
         if d.weekday() == 0 and line.plain.strip() and d != first:
             rows.append(line)
             line = Text(f"{d:%d %b} ", style="dim")
-        if cell["rest"]:
+        if cell.before:
+            line.append("   ")
+        elif cell.rest:
             line.append(" ~ ", style="blue")
+        elif cell.pro and cell.minutes == 0:
+            line.append(" P ", style="magenta")
         else:
-            level = _level(cell["minutes"], top)
+            level = _level(cell.minutes, top)
             line.append(f" {_CELLS[level]} ", style=_SHADES[level])
     rows.append(line)
     for row in rows:
@@ -386,65 +439,74 @@ def report_view(data: dict[str, Any]) -> None:
         grid.append("\n")
     out.print(grid, end="")
     legend = Text("        less ", style="dim")
-    for cell, shade in zip(_CELLS, _SHADES, strict=True):
-        legend.append(cell, style=shade)
-    legend.append(" more minutes   ~ rest day", style="dim")
+    for cell_mark, shade in zip(_CELLS, _SHADES, strict=True):
+        legend.append(cell_mark, style=shade)
+    legend.append(" more minutes at home   ~ rest   P with a professional", style="dim")
     out.print(legend)
     out.print()
     summary = Table(box=None, show_header=False, pad_edge=False)
     summary.add_column(style="bold")
     summary.add_column()
-    summary.add_row("active days", f"{data['active_days']} of {data['days']}  ({data['consistency']:.0%} consistency)")
-    summary.add_row("minutes", f"{data['minutes']:g} in {data['sessions']} sessions")
-    strength = data["habit_strength"]
-    summary.add_row("habit strength", Text(f"{_bar(strength, 1.0)} {strength:.0%}", style="green"))
+    counted = data.days - data.before_first
+    summary.add_row(
+        "active days", f"{data.active_days} of {counted}  ({data.consistency:.0%} consistency, rest days left out)"
+    )
+    summary.add_row("time", f"{duration(data.seconds)} in {plural(data.sessions, 'session')}")
+    summary.add_row(
+        "habit strength", Text(f"{_bar(data.habit_strength, 1.0)} {data.habit_strength:.0%}", style="green")
+    )
     out.print(summary)
-    for key, title in (("by_area", "by area"), ("by_kind", "by kind")):
-        values = data[key]
+    for values, title in (
+        (data.by_area, "by area (massage and stretches)"),
+        (data.by_kind, "by kind"),
+    ):
         if not values:
             continue
-        out.print(Text(f"\n{title} (minutes)", style="bold"))
+        out.print(Text(f"\n{title}", style="bold"))
         most = max(values.values())
         for name, minutes in values.items():
-            out.print(Text(f"  {name:<11} ") + Text(_bar(minutes, most), style="cyan") + Text(f" {minutes:g}"))
-    if data["pain"]["sessions"] or data["stress"]["sessions"]:
+            out.print(
+                Text(f"  {name:<11} ") + Text(_bar(minutes, most), style="cyan") + Text(f" {duration(minutes * 60)}")
+            )
+    if data.pain.sessions or data.stress.sessions:
         out.print()
-    for key in ("pain", "stress"):
-        r = data[key]
-        if r["sessions"]:
-            change = r["avg_change"]
-            style = "green" if change < 0 else "yellow" if change > 0 else ""
-            line = Text(f"{key:<7} before {r['avg_before']:.1f} → after {r['avg_after']:.1f}  ", style="bold")
-            line.append(f"({change:+.1f} on average over {r['sessions']} rated sessions)", style=style)
-            out.print(line)
-    if data["helped_most"]:
-        out.print(Text("\npain fell most after", style="bold"))
-        for h in data["helped_most"]:
-            out.print(_text(f"  {h['name']}  {h['avg_change']:+.1f} ({h['sessions']} sessions)"))
-    if data.get("pro_sessions"):
-        out.print(Text("\nwith a professional", style="bold"))
-        for s in data["pro_sessions"]:
+    for name, r in (("pain", data.pain), ("stress", data.stress)):
+        if r.sessions and r.avg_change is not None:
+            style = "green" if r.avg_change < 0 else "yellow" if r.avg_change > 0 else ""
+            out.print(Text(_rating_line(name, r), style=style))
+    if data.helped_most:
+        out.print(Text("\nfell most in the sessions that included", style="bold"))
+        for h in data.helped_most:
             out.print(
                 _text(
-                    f"  {s['date']}  {s['pro']}  {s['minutes']:g} min" + (f"  — {s['note']}" if s.get("note") else "")
+                    f"  {h.name}  {h.measure} {h.avg_before:.1f} → {h.avg_after:.1f} "
+                    f"over {plural(h.sessions, 'session')}"
                 )
             )
-    if data.get("progression", {}).get("message"):
-        out.print(_text(f"\nprogress: {data['progression']['message']}", "cyan"))
-    if data.get("flags"):
+    if data.pro_sessions:
+        out.print(Text("\nwith a professional", style="bold"))
+        for s in data.pro_sessions:
+            note = f"  — {s.note}" if s.note else ""
+            out.print(_text(f"  {s.date}  {s.pro}  {duration(s.minutes * 60)}{note}"))
+    grown = progression(data.progression)
+    if grown:
+        out.print(_text(f"\nprogress: {grown}", "cyan"))
+    if data.flags:
         out.print(Text("\nred flags raised", style="bold yellow"))
-        for f in data["flags"]:
-            out.print(_text(f"  {f['date']}  {f['message']}", "yellow"))
-    if not data["sessions"]:
+        for f in data.flags:
+            out.print(hanging(f"  {f.date}  {flag_summary(f.rule, f.area, f.pain)}", "yellow"))
+    if not data.sessions:
         out.print(_text("\nNothing logged in this window yet.", "dim"))
 
 
 # --- for a therapist ----------------------------------------------------------
 
 
-def therapist_markdown(data: dict[str, Any], profile: Profile) -> str:
-    """A one-page summary a person can print or send to their therapist."""
+def therapist_markdown(data: Report, profile: Profile) -> str:
+    """A one-page summary a person can print or send to their therapist (the figures of `report`)."""
     from datetime import date
+
+    from .words import duration, flag_summary, plural, progression
 
     def day(text: str) -> str:
         d = date.fromisoformat(text)
@@ -457,48 +519,47 @@ def therapist_markdown(data: dict[str, Any], profile: Profile) -> str:
     lines = [
         "# Self-care summary",
         "",
-        f"**Period:** {day(data['since'])} – {day(data['as_of'])} ({data['days']} days)  ",
+        f"**Period:** {day(data.since)} – {day(data.as_of)} ({data.days} days)  ",
         f"**Areas:** {', '.join(profile.areas)} · **Goals:** {', '.join(profile.goals)} · "
         f"**Target:** {profile.days_per_week} days a week",
         "",
         "## Practice",
         "",
-        f"- Active on {data['active_days']} of {data['days']} days ({data['consistency']:.0%}), "
-        f"{data['sessions']} sessions, {data['minutes']:g} minutes in all; habit strength {data['habit_strength']:.0%}.",
+        f"- Active on {data.active_days} of {data.days - data.before_first} days ({data.consistency:.0%}), "
+        f"{plural(data.sessions, 'session')}, {duration(data.seconds)} in all; "
+        f"habit strength {data.habit_strength:.0%}.",
     ]
-    if data["by_kind"]:
-        kinds = ", ".join(f"{k} {v:g} min" for k, v in data["by_kind"].items())
+    if data.by_kind:
+        kinds = ", ".join(f"{k} {duration(v * 60)}" for k, v in data.by_kind.items())
         lines.append(f"- By kind: {kinds}.")
-    if data["practices"]:
-        top = ", ".join(f"{md(p['name'])} ×{p['times']}" for p in data["practices"][:8])
+    if data.practices:
+        top = ", ".join(f"{md(p.name)} ×{p.times}" for p in data.practices[:8])
         lines.append(f"- Most practised: {top}.")
-    if data.get("progression", {}).get("message"):
-        lines.append(f"- Progression: {data['progression']['message']}.")
-    if data["pro_sessions"]:
+    grown = progression(data.progression)
+    if grown:
+        lines.append(f"- Progression: {grown}.")
+    if data.pro_sessions:
         lines += ["", "## Sessions with a professional", ""]
-        for s in data["pro_sessions"]:
-            note = f" — {md(s['note'])}" if s.get("note") else ""
-            lines.append(f"- {day(s['date'])}: {s['pro'].replace('-', ' ')}, {s['minutes']:g} min{note}")
+        for s in data.pro_sessions:
+            note = f" — {md(s.note)}" if s.note else ""
+            lines.append(f"- {day(s.date)}: {s.pro.replace('-', ' ')}, {duration(s.minutes * 60)}{note}")
     lines += ["", "## Pain and stress (0–10)", ""]
-    if data["pain"]["sessions"] or data["stress"]["sessions"]:
+    if data.pain.sessions or data.stress.sessions:
         lines += ["| | sessions | before | after | change |", "|---|---|---|---|---|"]
-        for key in ("pain", "stress"):
-            r = data[key]
-            if r["sessions"]:
-                lines.append(
-                    f"| {key} | {r['sessions']} | {r['avg_before']:.1f} | {r['avg_after']:.1f} | {r['avg_change']:+.1f} |"
-                )
-        if data["pain_by_area"]:
+        for key, r in (("pain", data.pain), ("stress", data.stress)):
+            if r.sessions and r.avg_change is not None:
+                lines.append(f"| {key} | {r.sessions} | {r.avg_before:.1f} | {r.avg_after:.1f} | {r.avg_change:+.1f} |")
+        if data.pain_by_area:
             lines += [
                 "",
-                "| area | sessions | before | after | first half → second half (before) |",
+                "| area (massage and stretches) | sessions | before | after | first half → second half (before) |",
                 "|---|---|---|---|---|",
             ]
-            for area, r in data["pain_by_area"].items():
+            for area, a in data.pain_by_area.items():
                 trend = "–"
-                if r["first_half_before"] is not None and r["second_half_before"] is not None:
-                    trend = f"{r['first_half_before']:.1f} → {r['second_half_before']:.1f}"
-                lines.append(f"| {area} | {r['sessions']} | {r['avg_before']:.1f} | {r['avg_after']:.1f} | {trend} |")
+                if a.first_half_before is not None and a.second_half_before is not None:
+                    trend = f"{a.first_half_before:.1f} → {a.second_half_before:.1f}"
+                lines.append(f"| {area} | {a.sessions} | {a.avg_before:.1f} | {a.avg_after:.1f} | {trend} |")
         lines += [
             "",
             "Before/after figures are single-session changes, for information; trends over weeks matter more.",
@@ -506,13 +567,13 @@ def therapist_markdown(data: dict[str, Any], profile: Profile) -> str:
     else:
         lines.append("No pain or stress ratings were logged in this period.")
     lines += ["", "## Red flags raised", ""]
-    if data["flags"]:
-        lines += [f"- {day(f['date'])}: {md(f['message'])}" for f in data["flags"]]
+    if data.flags:
+        lines += [f"- {day(f.date)}: {md(flag_summary(f.rule, f.area, f.pain))}" for f in data.flags]
     else:
         lines.append("None.")
-    if data["notes"]:
+    if data.notes:
         lines += ["", "## Notes", ""]
-        lines += [f"- {day(n['date'])}: {md(n['note'])}" for n in data["notes"][-12:]]
+        lines += [f"- {day(n.date)}: {md(n.note)}" for n in data.notes[-12:]]
     if profile.conditions:
         lines += ["", f"Health conditions noted in the profile: {', '.join(profile.conditions)}."]
     lines += ["", "_Written by selfcare from the person's own log; not a clinical record._", ""]

@@ -1,19 +1,26 @@
-"""Streak and report data: gathered from the store, computed by stats, returned as data.
+"""Streak and report data: gathered from the store, computed by stats and coach, returned as records.
 
-Rendering (rich or JSON) is render.py's business; nothing here prints.
+Every figure is computed here once; the screen, `--json` and the therapist
+page all render the same `Report` (render.py), so they cannot disagree.
+Nothing here prints.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import stats
 
 if TYPE_CHECKING:
+    from .coach import Progression
     from .library import Library
+    from .models import Flag, Session
     from .store import Store
+
+HANDS_ON = ("massage", "stretch")
 
 
 def streak(store: Store, as_of: date, days_per_week: int) -> stats.Streak:
@@ -22,18 +29,155 @@ def streak(store: Store, as_of: date, days_per_week: int) -> stats.Streak:
     return stats.streak(days, rest, as_of, days_per_week)
 
 
-def _avg(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _one(value: float | None) -> float | None:
+    """Ratings are whole numbers: averages are shown, and computed with, one decimal."""
+    return None if value is None else round(value, 1)
 
 
-def report(store: Store, library: Library, as_of: date, days: int, days_per_week: int) -> dict[str, Any]:
+class Ratings(NamedTuple):
+    """Pain or stress over the window's sessions rated both before and after."""
+
+    sessions: int
+    avg_before: float | None
+    avg_after: float | None
+    avg_change: float | None  # after - before, of the rounded averages, so the figures shown add up
+
+    @classmethod
+    def of(cls, sessions: int, before: float | None, after: float | None) -> Ratings:
+        b, a = _one(before), _one(after)
+        return cls(sessions, b, a, None if a is None or b is None else round(a - b, 1))
+
+
+class Helped(NamedTuple):
+    """A practice after which pain (or stress) fell, over enough sessions to say so."""
+
+    id: str
+    name: str
+    measure: str
+    sessions: int
+    avg_before: float
+    avg_after: float
+    avg_change: float
+
+
+class CalendarDay(NamedTuple):
+    date: str
+    minutes: float  # home practice (sessions with a professional are marked apart)
+    sessions: int
+    rest: bool
+    pro: bool  # a session with a professional that day
+    before: bool  # before the first session ever logged
+
+
+class ProSession(NamedTuple):
+    date: str
+    pro: str
+    minutes: float
+    note: str | None
+
+
+class AreaPain(NamedTuple):
+    sessions: int
+    avg_before: float
+    avg_after: float
+    first_half_before: float | None
+    second_half_before: float | None
+
+
+class Practised(NamedTuple):
+    id: str
+    name: str
+    times: int
+
+
+class DatedNote(NamedTuple):
+    date: str
+    note: str
+
+
+class RaisedFlag(NamedTuple):
+    date: str
+    rule: str
+    area: str | None
+    message: str  # as said when it was raised
+    pain: int | None = None  # for high pain: the rating logged
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: str
+    since: str
+    days: int
+    active_days: int
+    rest_days: int
+    before_first: int  # days of the window before the first session ever logged
+    sessions: int
+    consistency: float
+    seconds: int
+    habit_strength: float
+    days_per_week: int
+    by_area: dict[str, float]  # minutes of hands-on practice (massage, stretch) per area
+    by_kind: dict[str, float]  # minutes per kind
+    pain: Ratings
+    stress: Ratings
+    helped_most: tuple[Helped, ...]
+    pro_sessions: tuple[ProSession, ...]
+    calendar: tuple[CalendarDay, ...]
+    practices: tuple[Practised, ...]
+    pain_by_area: dict[str, AreaPain]
+    notes: tuple[DatedNote, ...]
+    flags: tuple[RaisedFlag, ...]
+    progression: Progression
+
+    @property
+    def minutes(self) -> float:
+        return round(self.seconds / 60, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        def rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
+            return [dict(i._asdict()) for i in items]
+
+        return {
+            "as_of": self.as_of,
+            "since": self.since,
+            "days": self.days,
+            "active_days": self.active_days,
+            "rest_days": self.rest_days,
+            "before_first": self.before_first,
+            "sessions": self.sessions,
+            "consistency": self.consistency,
+            "minutes": self.minutes,
+            "seconds": self.seconds,
+            "habit_strength": self.habit_strength,
+            "days_per_week": self.days_per_week,
+            "by_area": dict(self.by_area),
+            "by_kind": dict(self.by_kind),
+            "pain": dict(self.pain._asdict()),
+            "stress": dict(self.stress._asdict()),
+            "helped_most": rows(self.helped_most),
+            "pro_sessions": rows(self.pro_sessions),
+            "calendar": rows(self.calendar),
+            "practices": rows(self.practices),
+            "pain_by_area": {a: dict(v._asdict()) for a, v in self.pain_by_area.items()},
+            "notes": rows(self.notes),
+            "flags": rows(self.flags),
+            "progression": self.progression.to_dict(),
+        }
+
+
+def report(store: Store, library: Library, as_of: date, days: int, days_per_week: int) -> Report:
+    from .coach import feedback, helped, progression
+
     since = as_of - timedelta(days=days - 1)
     lo, hi = since.isoformat(), as_of.isoformat()
     totals = store.day_totals(lo, hi)
+    all_days = store.counted_days(until_day=hi)
+    first = all_days[0] if all_days else None
     rest_all = store.rest_days()
     rest_window = {r.day for r in rest_all if lo <= r.day <= hi} - set(totals)
-    all_days = store.counted_days(until_day=hi)
-    seconds = sum(secs for _, secs in totals.values())
+    before = [d for d in _days(since, days) if first is None or d < first]
+    rest_counted = {d for d in rest_window if first is not None and d >= first}
+    sessions = store.sessions(lo, hi)
 
     by_area: dict[str, float] = defaultdict(float)
     by_kind: dict[str, float] = defaultdict(float)
@@ -45,99 +189,115 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             by_kind["other"] += secs
             continue
         by_kind[p.kind] += secs
-        if p.kind in ("massage", "stretch"):  # breathing and meditation are not work on an area
+        if p.kind in HANDS_ON:  # breathing and meditation are not work on an area
             for area in p.areas:
                 by_area[area] += secs / len(p.areas)
 
-    def ratings(what: str) -> dict[str, Any]:
-        n, before, after = store.rating_summary(lo, hi, what)
-        change = None if before is None or after is None else after - before
-        return {"sessions": n, "avg_before": _avg(before), "avg_after": _avg(after), "avg_change": _avg(change)}
-
     rated = [s for s in store.rated_sessions(lo, hi) if s.pain_before is not None and s.pain_after is not None]
-    changes: dict[str, list[int]] = defaultdict(list)
-    for s in rated:
-        for pid in set(s.practices):
-            changes[pid].append(s.pain_after - s.pain_before)  # type: ignore[operator]
-    helped: list[dict[str, Any]] = []
-    for pid, deltas in changes.items():
-        mean = sum(deltas) / len(deltas)
-        if mean < 0:
-            p = library.get(pid)
-            helped.append(
-                {"id": pid, "name": p.name if p else pid, "sessions": len(deltas), "avg_change": round(mean, 2)}
-            )
-    helped.sort(key=lambda h: (h["avg_change"], -h["sessions"], h["id"]))
-
-    calendar = []
-    for i in range(days):
-        d = (since + timedelta(days=i)).isoformat()
-        calendar.append(
-            {
-                "date": d,
-                "minutes": round(totals.get(d, (0, 0))[1] / 60, 1),
-                "rest": d in rest_window,
-                "sessions": totals.get(d, (0, 0))[0],
-            }
+    found = [f for f in feedback(store.rated_sessions(lo, hi)).values() if helped(f)]
+    found.sort(key=lambda f: (f.measure != "pain", f.change, -f.sessions, f.practice))
+    helped_most = tuple(
+        Helped(
+            f.practice,
+            _name(library, f.practice),
+            f.measure,
+            f.sessions,
+            f.before,
+            f.after,
+            round(f.after - f.before, 1),
         )
-    pro = [
-        {"date": s.day, "pro": s.pro, "minutes": round(s.seconds / 60, 1), "note": s.note}
-        for s in store.sessions(lo, hi, having="pro")
-    ]
-    pro.reverse()
+        for f in found[:5]
+    )
+
+    home: dict[str, int] = defaultdict(int)
+    pro_days: set[str] = set()
+    for s in sessions:
+        if s.pro:
+            pro_days.add(s.day)
+        else:
+            home[s.day] += s.seconds
+    calendar = tuple(
+        CalendarDay(
+            date=d,
+            minutes=round(home.get(d, 0) / 60, 1),
+            sessions=totals.get(d, (0, 0))[0],
+            rest=d in rest_window,
+            pro=d in pro_days,
+            before=first is None or d < first,
+        )
+        for d in _days(since, days)
+    )
+    pros = tuple(
+        ProSession(s.day, s.pro, round(s.seconds / 60, 1), s.note) for s in reversed(sessions) if s.pro is not None
+    )
     active = len(totals)
-    noted = store.sessions(lo, hi, having="note")
-    from .coach import progression
-
-    grown = progression(store, as_of)
-    return {
-        "as_of": hi,
-        "since": lo,
-        "days": days,
-        "active_days": active,
-        "rest_days": len(rest_window),
-        "sessions": sum(n for n, _ in totals.values()),
-        "consistency": round(stats.consistency(active, days, len(rest_window)), 3),
-        "minutes": round(seconds / 60, 1),
-        "habit_strength": round(stats.habit_strength(all_days, [r.day for r in rest_all], as_of, days_per_week), 3),
-        "days_per_week": days_per_week,
-        "by_area": {k: round(v / 60, 1) for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])},
-        "by_kind": {k: round(v / 60, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
-        "pain": ratings("pain"),
-        "stress": ratings("stress"),
-        "helped_most": helped[:5],
-        "pro_sessions": pro,
-        "calendar": calendar,
-        "practices": [
-            {"id": pid, "name": library.practices[pid].name if pid in library.practices else pid, "times": n}
+    return Report(
+        as_of=hi,
+        since=lo,
+        days=days,
+        active_days=active,
+        rest_days=len(rest_window),
+        before_first=len(before),
+        sessions=sum(n for n, _ in totals.values()),
+        consistency=round(stats.consistency(active, days, len(rest_counted), len(before)), 3),
+        seconds=sum(secs for _, secs in totals.values()),
+        habit_strength=round(stats.habit_strength(all_days, [r.day for r in rest_all], as_of, days_per_week), 3),
+        days_per_week=days_per_week,
+        by_area={k: round(v / 60, 1) for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])},
+        by_kind={k: round(v / 60, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
+        pain=Ratings.of(*store.rating_summary(lo, hi, "pain")),
+        stress=Ratings.of(*store.rating_summary(lo, hi, "stress")),
+        helped_most=helped_most,
+        pro_sessions=pros,
+        calendar=calendar,
+        practices=tuple(
+            Practised(pid, _name(library, pid), n)
             for pid, n in sorted(((pid, t[0]) for pid, t in practice_totals.items()), key=lambda kv: (-kv[1], kv[0]))
-        ],
-        "pain_by_area": _pain_by_area(rated, library, since, days),
-        "notes": [{"date": s.day, "note": s.note} for s in reversed(noted)],
-        "flags": [{"date": f.day, "rule": f.rule, "area": f.area, "message": f.message} for f in store.flags(lo, hi)],
-        "progression": grown.to_dict(),
-    }
+        ),
+        pain_by_area=_pain_by_area(rated, library, since, days),
+        notes=tuple(DatedNote(s.day, s.note) for s in reversed(sessions) if s.note is not None),
+        flags=tuple(_raised(store, f) for f in store.flags(lo, hi)),
+        progression=progression(store, as_of),
+    )
 
 
-def _pain_by_area(rated: list[Any], library: Library, since: date, days: int) -> dict[str, dict[str, Any]]:
-    """Per area: rated sessions, average pain before and after, and the first and last halves' before."""
+def _raised(store: Store, flag: Flag) -> RaisedFlag:
+    pain = None
+    if flag.rule == "high-pain" and flag.session_id:
+        s = store.session(flag.session_id)
+        pain = max((v for v in (s.pain_before, s.pain_after) if v is not None), default=None) if s else None
+    return RaisedFlag(flag.day, flag.rule, flag.area, flag.message, pain)
+
+
+def _days(since: date, days: int) -> list[str]:
+    return [(since + timedelta(days=i)).isoformat() for i in range(days)]
+
+
+def _name(library: Library, pid: str) -> str:
+    p = library.get(pid)
+    return p.name if p else pid
+
+
+def _pain_by_area(rated: list[Session], library: Library, since: date, days: int) -> dict[str, AreaPain]:
+    """Per area of hands-on practice: rated sessions, average pain before and after, and the first and last halves' before."""
     middle = (since + timedelta(days=days // 2)).isoformat()
-    found: dict[str, list[Any]] = defaultdict(list)
+    found: dict[str, list[Session]] = defaultdict(list)
     for s in rated:
-        areas = {
-            a for pid in s.practices if (p := library.get(pid)) and p.kind in ("massage", "stretch") for a in p.areas
-        }
+        areas = {a for pid in s.practices if (p := library.get(pid)) and p.kind in HANDS_ON for a in p.areas}
         for area in areas:
             found[area].append(s)
+
+    def mean(values: list[int | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return round(sum(known) / len(known), 1) if known else None
+
     out = {}
-    for area, sessions in sorted(found.items()):
-        early = [s.pain_before for s in sessions if s.day < middle]
-        late = [s.pain_before for s in sessions if s.day >= middle]
-        out[area] = {
-            "sessions": len(sessions),
-            "avg_before": round(sum(s.pain_before for s in sessions) / len(sessions), 2),
-            "avg_after": round(sum(s.pain_after for s in sessions) / len(sessions), 2),
-            "first_half_before": round(sum(early) / len(early), 2) if early else None,
-            "second_half_before": round(sum(late) / len(late), 2) if late else None,
-        }
+    for area, group in sorted(found.items()):
+        out[area] = AreaPain(
+            sessions=len(group),
+            avg_before=mean([s.pain_before for s in group]) or 0.0,
+            avg_after=mean([s.pain_after for s in group]) or 0.0,
+            first_half_before=mean([s.pain_before for s in group if s.day < middle]),
+            second_half_before=mean([s.pain_before for s in group if s.day >= middle]),
+        )
     return out

@@ -1,15 +1,19 @@
 """Pure numbers over days: streaks, weeks, consistency, habit strength.
 
-The rules (PRODUCT.md):
+The rules, with worked examples, are in docs/rules.md:
 - a day counts when at least one session is logged on it;
 - the current streak is the run of counted days ending on the as-of day, or on
   the day before when the as-of day has nothing yet; rest days inside a run
   neither break it nor add to it; the longest streak follows the same rule;
 - weeks start on Monday; `week_streak` counts consecutive finished weeks that
-  met `days_per_week`, plus the current week once it has. A rest day lowers
-  that week's target by one (it cannot be asked of a day set aside), and a
-  week made only of rest days is skipped, neither breaking nor extending;
-- habit strength is Loop Habit Tracker's score for a yes/no habit.
+  met their target, plus the current week once it has. The target is a rate,
+  `days_per_week` of 7 days: rest days take their share off it, so a week's
+  target is days_per_week × (days not set aside) / 7, rounded to the nearest
+  day (halves up). A week whose target comes to 0 (all rest) is skipped,
+  neither breaking nor extending;
+- habit strength is Loop Habit Tracker's score for a yes/no habit;
+- consistency is active days over the window's days, leaving out rest days and
+  the days before the first session ever logged.
 
 Nothing here reads a clock: the as-of day is always given.
 """
@@ -38,7 +42,8 @@ class Streak(NamedTuple):
     week_target: int
     week_streak: int
     total_days: int
-    last_days: tuple[tuple[str, str], ...]  # (day, "done" | "rest" | "missed" | "today")
+    last_days: tuple[tuple[str, str], ...]  # (day, "done" | "rest" | "missed" | "today" | "before")
+    rest_today: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -52,6 +57,7 @@ class Streak(NamedTuple):
             "week_streak": self.week_streak,
             "total_days": self.total_days,
             "last_days": [{"date": d, "mark": m} for d, m in self.last_days],
+            "rest_today": self.rest_today,
         }
 
 
@@ -86,8 +92,9 @@ def monday(day: date) -> date:
 
 
 def week_target(week_start: date, rest: set[date], days_per_week: int) -> int:
-    rest_in_week = sum(1 for i in range(7) if week_start + timedelta(days=i) in rest)
-    return min(days_per_week, 7 - rest_in_week)
+    """days_per_week × open days / 7, rounded to the nearest day, halves up (in whole numbers, no floats)."""
+    open_days = 7 - sum(1 for i in range(7) if week_start + timedelta(days=i) in rest)
+    return (2 * days_per_week * open_days + 7) // 14
 
 
 def week_streak(done: set[date], rest: set[date], as_of: date, days_per_week: int) -> int:
@@ -112,10 +119,18 @@ def streak(days: Iterable[str | date], rest_days: Iterable[str | date], as_of: d
     done = {d for d in _dates(days) if d <= as_of}
     rest = {d for d in _dates(rest_days) if d <= as_of} - done
     this_week = monday(as_of)
+    first = min(done, default=as_of)
     last = []
     for i in range(13, -1, -1):
         d = as_of - timedelta(days=i)
-        mark = "done" if d in done else "rest" if d in rest else "today" if d == as_of else "missed"
+        if d in done:
+            mark = "done"
+        elif d in rest:
+            mark = "rest"
+        elif d == as_of:
+            mark = "today"
+        else:
+            mark = "before" if d < first else "missed"  # days before the first session are not misses
         last.append((d.isoformat(), mark))
     return Streak(
         as_of=as_of.isoformat(),
@@ -128,6 +143,7 @@ def streak(days: Iterable[str | date], rest_days: Iterable[str | date], as_of: d
         week_streak=week_streak(done, rest, as_of, days_per_week),
         total_days=len(done),
         last_days=tuple(last),
+        rest_today=as_of in rest,
     )
 
 
@@ -160,14 +176,14 @@ def habit_strength(
             if len(recent) > window:
                 in_window -= recent.pop(0)
             v = min(1.0, in_window / needed)
-            score = score * m + v * (1 - m)
+            score = score * m + v * (1 - m)  # a weighted mean of the old score and v, both in [0, 1]
         day += timedelta(days=1)
-    return min(1.0, max(0.0, score))
+    return score
 
 
-def consistency(active_days: int, window_days: int, rest_in_window: int) -> float:
-    """Share of the window's days (rest days left out) with a session."""
-    possible = window_days - rest_in_window
+def consistency(active_days: int, window_days: int, rest_in_window: int, before_first: int = 0) -> float:
+    """Share of the window's days with a session, leaving out rest days and the days before the first session."""
+    possible = window_days - rest_in_window - before_first
     if possible <= 0:
         return 0.0
-    return min(1.0, active_days / possible)
+    return active_days / possible

@@ -171,6 +171,14 @@ def progression(p: Any) -> str | None:
 # --- red flags ----------------------------------------------------------------------------
 
 
+def flag_summary(rule: str, area: str | None, pain: int | None = None) -> str:
+    """A red flag in a line, without averages of the moment it was raised (reports compute their own)."""
+    if rule == "high-pain":
+        return f"pain logged at {pain}/10" if pain is not None else "pain logged at 7/10 or more"
+    what = RULE_WORDS.get(rule, rule).replace("pain ", f"pain in the {AREAS[area]} " if area else "pain ", 1)
+    return what
+
+
 def flag_message(rule: str, area: str | None, **facts: object) -> str:
     """The words of a red flag, said once when it is raised (and kept in the log with it)."""
     if rule == "high-pain":

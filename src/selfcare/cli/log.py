@@ -96,10 +96,11 @@ def history(
     since = (today(profile) - timedelta(days=days - 1)).isoformat() if days else None
     with open_log() as store:
         sessions = store.sessions(since_day=since)
+        in_all = store.count_sessions() if not sessions and days else 0
     if json:
         render.print_json([s.to_dict() for s in sessions])
     else:
-        render.history(sessions, load_library())
+        render.history(sessions, load_library(), days=days, in_all=in_all)
 
 
 @history_app.command("delete")

@@ -59,6 +59,6 @@ def report(
             atomic_write(output, text, overwrite=force)
             typer.echo(f"wrote {output}", err=True)
     elif json:
-        render.print_json(data)
+        render.print_json(data.to_dict())
     else:
         render.report_view(data)
