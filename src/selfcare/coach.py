@@ -31,7 +31,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import Feedback, Flag, Limit, Plan, Request, Rest, Session
+from .models import Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
 from .planner import PHYSICAL, History, plan
 
 if TYPE_CHECKING:
@@ -207,6 +207,22 @@ def plan_for(store: Store | None, library: Library, request: Request, day: date)
     """Today's plan with the log's feedback (a plain plan when there is no log)."""
     facts = history(store, library, day, request.areas) if store is not None else None
     return plan(library, request, day, facts)
+
+
+def unsuitable(
+    store: Store, library: Library, request: Request, practice_ids: Iterable[str], day: date
+) -> list[Excluded]:
+    """The rules a person's plan would apply to these practices (for `log`, which records them anyway)."""
+    from .planner import eligibility
+
+    wanted = set(practice_ids)
+    facts = History(limits=limits(store, library, day, request.areas))
+    practices = [p for p in library if p.id in wanted]
+    return [
+        ex
+        for ex in eligibility(practices, request, facts).excluded
+        if ex.rule not in ("equipment", "gentler-variant", "rested")
+    ]
 
 
 # --- red flags --------------------------------------------------------------------

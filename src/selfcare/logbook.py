@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import days as dayrules
 from . import models
 from .errors import SelfcareError, unknown
-from .models import Flag, Limit, Profile, Session
+from .models import Excluded, Flag, Limit, Profile, Session
 from .safetext import encodable
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ class Logged:
     names: tuple[str, ...]
     streak: Streak
     flags: tuple[Flag, ...] = field(default_factory=tuple)
+    unsuitable: tuple[Excluded, ...] = field(default_factory=tuple)  # logged all the same, with a warning
 
 
 def _rating(value: int | None, what: str) -> int | None:
@@ -170,6 +171,9 @@ def record(store: Store, library: Library, profile: Profile, entry: Entry, curre
 
     current = current or dayrules.now()
     session = build_session(library, profile, entry, current, store)
+    unsuitable = coach.unsuitable(
+        store, library, models.Request.of(profile), session.practices, date.fromisoformat(session.day)
+    )
     store.add_session(session)
     flags = coach.red_flags(store, library, session)
     if flags:
@@ -177,7 +181,7 @@ def record(store: Store, library: Library, profile: Profile, entry: Entry, curre
     today = dayrules.day_of(current, profile.day_starts_at)
     names = tuple(library.practices[pid].name if pid in library.practices else pid for pid in session.practices)
     streak = reports.streak(store, today, profile.days_per_week)
-    return Logged(session=session, names=names, streak=streak, flags=tuple(flags))
+    return Logged(session=session, names=names, streak=streak, flags=tuple(flags), unsuitable=tuple(unsuitable))
 
 
 def _find(store: Store, session_id: str) -> str:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from .library import Library
     from .logbook import Logged, Rested
-    from .models import Plan, Practice, Profile, Session
+    from .models import Excluded, Plan, Practice, Profile, Session
     from .reports import Ratings, Report
     from .stats import Streak
 
@@ -183,6 +183,16 @@ def practice_list(practices: list[Practice]) -> None:
         out.print(_text("+ your own practice   * yours, replacing a built-in one", "dim"))
 
 
+def left_out_list(left: list[tuple[Practice, list[str]]]) -> None:
+    """`routines list --for-me`: the practices kept out of this person's plans, each with why."""
+    if not left:
+        return
+    out = console()
+    out.print(_text(f"\nLeft out for you ({len(left)})", "bold yellow"))
+    for p, reasons in left:
+        out.print(hanging(f"  {p.id}  {'; '.join(reasons)}", "yellow"))
+
+
 def practice_detail(p: Practice, library: Library | None = None) -> None:
     from rich.text import Text
 
@@ -277,6 +287,18 @@ def logged(result: Logged) -> None:
     out.print(text)
     for flag in result.flags:
         out.print(hanging(f"! {flag.message}", "bold yellow"))
+    unsuitable_lines(result.unsuitable, out)
+
+
+def unsuitable_lines(found: tuple[Excluded, ...], out: Any) -> None:
+    """After `log`: practices the planner would have left out for this person (logged all the same)."""
+    from .words import excluded
+
+    by_practice: dict[str, list[str]] = {}
+    for ex in found:
+        by_practice.setdefault(ex.practice, []).append(excluded(ex))
+    for pid, reasons in by_practice.items():
+        out.print(hanging(f"! {pid} does not suit your profile: {'; '.join(dict.fromkeys(reasons))}.", "yellow"))
 
 
 def history(sessions: list[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> None:

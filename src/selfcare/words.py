@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .models import AREAS, CONDITIONS, GOALS, Feedback, Limit, Note, PlanItem, Rest
+from .models import AREAS, CONDITIONS, GOALS, Excluded, Feedback, Limit, Note, PlanItem, Rest
 
 RULE_WORDS = {
     "worse-twice": "pain was higher after two sessions in a row",
@@ -165,6 +165,40 @@ def progression(p: Any) -> str | None:
         return None
     return (
         f"holds and breath counts have grown ({p.level:.2f}×): you practised on {p.active_recent} of the last 14 days"
+    )
+
+
+# --- why a practice is out ------------------------------------------------------------
+
+RULE_REASONS = {
+    "avoid-if": "its file says to avoid it with {condition}",
+    "fever": "with a fever, only breathing and meditation",
+    "breath-hold": "it holds the breath, which is not advised with {condition}",
+    "pressure": "firmer pressure is not advised with {condition}",
+    "leg-massage": "massage of the legs or feet is not advised with {condition}",
+    "injury": "it works on your injured {area}",
+    "paused": "practices for your {area} are paused after a red flag",
+    "gentle-only": "only gentle practices for your {area} for now",
+    "rested": "resting after it {cause}",
+    "equipment": "it needs {detail}, which your profile does not list",
+    "gentler-variant": "its gentler variant is used instead, for {condition}",
+    "lying-back": "it is done lying on the back, which is not advised with {condition}",
+    "movement": "it {detail}, which is not advised with {condition}",
+    "unstated": "its file does not say {detail}, which matters with {condition}",
+    "standing": "it is done standing without support, which is not advised with {condition}",
+}
+CAUSES = {"too-intense": "was marked too intense", "pain-rose": "pain rose in a session with it"}
+
+
+def excluded(ex: Excluded) -> str:
+    from .models import EQUIPMENT
+
+    text = RULE_REASONS.get(ex.rule, ex.rule)
+    return text.format(
+        condition=CONDITIONS[ex.condition][0] if ex.condition in CONDITIONS else ex.condition,
+        area=AREAS.get(ex.area or "", ex.area),
+        cause=CAUSES.get(ex.detail or "", ex.detail),
+        detail=EQUIPMENT.get(ex.detail or "", ex.detail),
     )
 
 

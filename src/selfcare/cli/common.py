@@ -12,6 +12,7 @@ from ..models import Profile
 if TYPE_CHECKING:
     from ..library import Library
     from ..models import Plan, Request
+    from ..planner import History
     from ..store import Store
 
 
@@ -64,6 +65,16 @@ def open_log() -> Store:
     # A plan kept for `today` no longer holds once the log changes.
     store.on_change = _forget_plan
     return store
+
+
+def log_history(library: Library, request: Request, day: date) -> History | None:
+    """What the log says for planning on `day` (None before anything is logged; no log is created)."""
+    if not paths.db_file().exists():
+        return None
+    from ..coach import history
+
+    with open_log() as store:
+        return history(store, library, day, request.areas)
 
 
 def _forget_plan() -> None:

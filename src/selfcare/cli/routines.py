@@ -18,11 +18,16 @@ def list_(
         str | None, typer.Option("--kind", "-k", help="Only massage, stretch, breathing or meditation.")
     ] = None,
     goal: Annotated[str | None, typer.Option("--goal", "-g", help="Only practices that serve this goal.")] = None,
+    for_me: Annotated[
+        bool,
+        typer.Option("--for-me", help="Only what the planner may choose for you today, and why the others are out."),
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the practices in the library, built-in and your own.
 
     Example: selfcare routines list --area neck --kind massage
+    Example: selfcare routines list --for-me
     """
     from .. import models, render
     from ..errors import SelfcareError, unknown
@@ -34,11 +39,35 @@ def list_(
     ):
         if value is not None and value not in vocab:
             raise SelfcareError(unknown(what, value, vocab))
+    library = load_library()
     practices = [
         p
-        for p in load_library()
+        for p in library
         if (area is None or area in p.areas) and (kind is None or p.kind == kind) and (goal is None or goal in p.goals)
     ]
+    if for_me:
+        from .. import words
+        from ..models import Request
+        from ..planner import eligibility
+        from .common import load_profile, log_history, today
+
+        profile, _ = load_profile()
+        request = Request.of(profile)
+        found = eligibility(library, request, log_history(library, request, today(profile)))
+        out: dict[str, list[str]] = {}
+        for ex in found.excluded:
+            out.setdefault(ex.practice, []).append(words.excluded(ex))
+        if json:
+            render.print_json(
+                [
+                    dict(p.summary_dict(), for_me=p.id not in out, why_not=list(dict.fromkeys(out.get(p.id, []))))
+                    for p in practices
+                ]
+            )
+        else:
+            render.practice_list([p for p in practices if p.id not in out])
+            render.left_out_list([(p, list(dict.fromkeys(out[p.id]))) for p in practices if p.id in out])
+        return
     if json:
         render.print_json([dict(p.summary_dict(), origin=p.origin, overrides=p.overrides) for p in practices])
     else:
