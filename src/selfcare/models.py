@@ -121,6 +121,7 @@ DEFAULT_AREAS: tuple[str, ...] = ("neck", "shoulders")
 DEFAULT_GOALS: tuple[str, ...] = ("tension", "stress")
 DEFAULT_MINUTES = 10
 DEFAULT_DAY_STARTS_AT = "04:00"
+DEFAULT_QUIET_HOURS = "21:30-07:30"  # no nudges then
 
 
 class Step(NamedTuple):
@@ -211,6 +212,7 @@ class Profile(NamedTuple):
     days_per_week: int = 7
     conditions: tuple[str, ...] = ()
     day_starts_at: str = DEFAULT_DAY_STARTS_AT
+    quiet_hours: str = DEFAULT_QUIET_HOURS  # "" for none
     acknowledged: bool = False  # the first-run disclaimer was read
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,6 +223,7 @@ class Profile(NamedTuple):
             "days_per_week": self.days_per_week,
             "conditions": list(self.conditions),
             "day_starts_at": self.day_starts_at,
+            "quiet_hours": self.quiet_hours,
         }
 
 
