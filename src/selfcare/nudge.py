@@ -16,12 +16,11 @@ import json
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import habit
-
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from . import habit
     from .models import Profile
     from .store import Store
 
@@ -98,6 +97,7 @@ class _Lock:
 
 def facts(store: Store | None, moment: datetime, profile: Profile) -> habit.Facts:
     """The log's facts for the day `moment` counts for (streak by reports.streak, as everywhere)."""
+    from . import habit
     from .days import day_of
 
     day = day_of(moment, profile.day_starts_at)
@@ -127,6 +127,8 @@ def run(
 ) -> Outcome:
     """Decide, show, record: at most one nudge per slot. `plan(minutes)` sums up the plan the
     suggested command would start; `send` shows a notice and says how, or None."""
+    from . import habit
+
     with _locked(state):
         current = read_state(state)
         decision = habit.decide(

@@ -180,9 +180,11 @@ def _without(text: str, lines: Sequence[str]) -> str:
 # --- systemd --------------------------------------------------------------------
 
 
-def _systemd_quote(word: str) -> str:
-    """One word of ExecStart= or Environment=: quoted, with % and $ kept literal."""
-    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
+def _systemd_word(word: str, *, command: bool) -> str:
+    """One quoted word of ExecStart= (command) or Environment=: %, and in a command $, kept literal."""
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    if command:
+        escaped = escaped.replace("$", "$$")
     return f'"{escaped}"'
 
 
@@ -207,14 +209,14 @@ class Systemd:
         name = self.unit(reminder.kind)
         days = "" if reminder.days == tuple(range(7)) else ",".join(WEEKDAYS[d].title() for d in reminder.days) + " "
         calendars = "".join(f"OnCalendar={days}*-*-* {t}:00\n" for t in reminder.times)
-        env = "".join(f"Environment={_systemd_quote(f'{k}={v}')}\n" for k, v in job.env)
+        env = "".join(f"Environment={_systemd_word(f'{k}={v}', command=False)}\n" for k, v in job.env)
         service = (
             "[Unit]\n"
-            f"Description=selfcare reminder ({describe(reminder)}): a nudge only when still needed\n"
+            "Description=selfcare nudge: a reminder, only when one is still needed\n"
             "\n[Service]\n"
             "Type=oneshot\n"
             f"{env}"
-            f"ExecStart={' '.join(_systemd_quote(c) for c in job.command)}\n"
+            f"ExecStart={' '.join(_systemd_word(c, command=True) for c in job.command)}\n"
         )
         timer = (
             "[Unit]\n"

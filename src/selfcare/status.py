@@ -5,6 +5,11 @@ JSON cache when fresh), the log through the one door (`store.open_store`,
 never creating it), and the nudge left for it when no notification could be
 shown. The day is `days.day_of`, the streak `reports.streak` (stats.streak),
 as in every other command. No YAML, no Typer, no rich.
+
+What the log says for a day is kept in the cache folder (status.json), keyed
+on the day, the weekly target and the log's identity (the sizes and mtimes of
+selfcare.db and its write-ahead log, as the plan cache does), so a prompt
+drawn while the log has not changed opens no database at all.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
     from .models import Profile
 
 FLAG_DAYS = 7  # a red flag raised this recently is shown as waiting
+CACHE_VERSION = 1
 DONE_MARK = "✓"
 FLAG_MARK = "⚑"
 PLACEHOLDERS = {
@@ -108,33 +114,79 @@ class Status(NamedTuple):
         }
 
 
-def gather(profile: Profile, db: Path, moment: datetime, pending: dict[str, Any] | None) -> Status:
+def gather(
+    profile: Profile, db: Path, moment: datetime, pending: dict[str, Any] | None, cache: Path | None = None
+) -> Status:
     """The status at `moment` from the log at `db` (absent: nothing logged yet)."""
     day = day_of(moment, profile.day_starts_at)
     key = day.isoformat()
-    done = rest = False
-    minutes_done = 0.0
-    streak = week_done = 0
-    week_target = profile.days_per_week
-    flag = None
-    if db.exists():
-        from . import reports
-        from .store import open_store
-
-        with open_store(db, create=False) as store:
-            result = reports.streak(store, day, profile.days_per_week)
-            totals = store.day_totals(key, key)
-            flags = store.flags((day - timedelta(days=FLAG_DAYS - 1)).isoformat(), key)
-        done = result.done_today
-        rest = result.last_days[-1][1] == "rest"
-        minutes_done = totals.get(key, (0, 0))[1] / 60
-        streak, week_done, week_target = result.current, result.week_days_done, result.week_target
-        if flags:
-            flag = {"date": flags[-1].day, "message": flags[-1].message}
+    log = _log_facts(db, key, profile.days_per_week, cache)
     nudge = None
-    if pending and pending.get("day") == key and not done and not rest:
+    if pending and pending.get("day") == key and not log["done"] and not log["rest"]:
         nudge = {"text": str(pending.get("text", "")), "command": str(pending.get("command", ""))}
-    return Status(key, done, rest, profile.minutes, minutes_done, streak, week_done, week_target, flag, nudge)
+    return Status(
+        key,
+        bool(log["done"]),
+        bool(log["rest"]),
+        profile.minutes,
+        float(log["minutes_done"]),
+        int(log["streak"]),
+        int(log["week_days_done"]),
+        int(log["week_target"]),
+        log["flag"],
+        nudge,
+    )
+
+
+def _log_facts(db: Path, day: str, days_per_week: int, cache: Path | None) -> dict[str, Any]:
+    """What the log says about `day`: from the cache when the log is unchanged, else from the log."""
+    from .plancache import log_state
+
+    state = log_state(db)
+    if state is None:  # no log yet
+        return {
+            "done": False,
+            "rest": False,
+            "minutes_done": 0.0,
+            "streak": 0,
+            "week_days_done": 0,
+            "week_target": days_per_week,
+            "flag": None,
+        }
+    wanted = [CACHE_VERSION, day, days_per_week, FLAG_DAYS, state]
+    if cache is not None:
+        from . import jsoncache
+
+        kept = jsoncache.read(cache, wanted)
+        if isinstance(kept, dict):
+            return kept
+    from datetime import date
+
+    from . import reports
+    from .store import open_store
+
+    as_of = date.fromisoformat(day)
+    with open_store(db, create=False) as store:
+        result = reports.streak(store, as_of, days_per_week)
+        totals = store.day_totals(day, day)
+        flags = store.flags((as_of - timedelta(days=FLAG_DAYS - 1)).isoformat(), day)
+    facts = {
+        "done": result.done_today,
+        "rest": result.last_days[-1][1] == "rest",
+        "minutes_done": totals.get(day, (0, 0))[1] / 60,
+        "streak": result.current,
+        "week_days_done": result.week_days_done,
+        "week_target": result.week_target,
+        "flag": {"date": flags[-1].day, "message": flags[-1].message} if flags else None,
+    }
+    if cache is not None and log_state(db) == state:
+        # Kept only when the log did not change while it was read (a write, a migration,
+        # or the checkpoint SQLite runs when the last connection closes): the next
+        # prompt then sees the same sizes and mtimes and finds these facts.
+        from . import jsoncache
+
+        jsoncache.write(cache, wanted, facts)
+    return facts
 
 
 def render(status: Status, fmt: str | None) -> str:

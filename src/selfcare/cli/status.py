@@ -21,7 +21,8 @@ def status(fmt: str | None = None, json: bool = False) -> None:
 
     profile, _ = load_profile()
     data_dir = paths.data_dir()
-    result = gather(profile, paths.db_file(), now(), pending(state_file(data_dir)))
+    cache = paths.cache_dir() / "status.json"
+    result = gather(profile, paths.db_file(), now(), pending(state_file(data_dir)), cache)
     text = render(result, fmt)
     sys.stdout.write((to_json(result.to_dict(text), indent=None) if json else clean(text)) + "\n")
 
