@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from jeepney import HeaderFields, MessageType, new_error, new_method_return
 from jeepney.bus_messages import message_bus
@@ -42,15 +43,18 @@ def main() -> int:
             conn.send(new_method_return(msg, "ssss", ("recorder", "selfcare tests", "1", "1.2")))
         elif member == "Notify":
             app, replaces, icon, summary, body, actions, hints, timeout = msg.body
-            with open(record, "a", encoding="utf-8") as handle:
+            with Path(record).open("a", encoding="utf-8") as handle:
                 handle.write(
                     json.dumps(
                         {
                             "member": "Notify",
                             "app_name": app,
                             "replaces_id": replaces,
+                            "app_icon": icon,
                             "summary": summary,
                             "body": body,
+                            "actions": list(actions),
+                            "hints": sorted(hints),
                             "expire_timeout": timeout,
                         }
                     )

@@ -158,7 +158,7 @@ def test_bash_prompt_shows_the_line_and_keeps_its_own(run, home: Path, tmp_path:
     profile(run)
     run("log", "--minutes", "5")
     script = (
-        'PS1="\\u@box \\$ "; eval "$(selfcare hook bash)"; eval "$(selfcare hook bash)"\n'
+        'PS1=\'\\u@box \\$ \'; eval "$(selfcare hook bash)"; eval "$(selfcare hook bash)"\n'
         '_selfcare_hook; _selfcare_hook; false; _selfcare_hook; echo "exit=$?"\n'
         'echo "${PS1@P}"; echo "$PROMPT_COMMAND"\n'
     )
