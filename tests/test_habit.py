@@ -323,3 +323,25 @@ def test_quiet_hours_in_a_hand_written_config(run, home: Path) -> None:
     (home / "config.yaml").write_text("areas: [neck]\nquiet_hours: 25:00-07:00\n")
     err = run.fails("profile", "show")
     assert "config.yaml" in err and "quiet_hours" in err
+
+
+def test_every_habit_command_has_help_an_example_and_a_line_in_the_readme(run) -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    top = run("--help").stdout
+    for name in ("remind", "nudge", "status", "hook"):
+        assert name in top
+        assert f"selfcare {name}" in readme, name
+    for args in (
+        ("remind", "at"),
+        ("remind", "every"),
+        ("remind", "evening"),
+        ("remind", "show"),
+        ("remind", "off"),
+        ("nudge",),
+        ("status",),
+        ("hook",),
+    ):
+        assert "Example" in run(*args, "--help").stdout, args
+    for where in ("~/.config/systemd/user", "~/Library/LaunchAgents", "crontab -l"):
+        assert where in readme
