@@ -302,3 +302,37 @@ def test_a_damaged_record_is_named(run, home: Path) -> None:
     (home / "reminders.json").write_text("{not json")
     err = run.fails("remind", "show")
     assert "reminders.json" in err
+
+
+def test_systemd_install_and_remove_touch_only_their_own_units(tmp_path: Path) -> None:
+    """No systemd user manager can run here, so systemctl is a recorder; the files are real."""
+    calls: list[list[str]] = []
+
+    def systemctl(args: list[str], **_: object) -> subprocess.CompletedProcess[str]:
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    units = tmp_path / "systemd" / "user"
+    units.mkdir(parents=True)
+    (units / "their.timer").write_text("[Timer]\nOnCalendar=daily\n")
+    manager = remind.Systemd(units, run=systemctl)
+    manifest = tmp_path / "reminders.json"
+    remind.add(manifest, manager, REMINDERS[0], JOB)
+    remind.add(manifest, manager, habit.at("09:00"), JOB)  # replaces the "at" reminder
+    remind.add(manifest, manager, REMINDERS[1], JOB)
+    assert sorted(p.name for p in units.iterdir()) == [
+        "selfcare-remind-at.service",
+        "selfcare-remind-at.timer",
+        "selfcare-remind-evening.service",
+        "selfcare-remind-evening.timer",
+        "their.timer",
+    ]
+    assert "OnCalendar=*-*-* 09:00:00" in (units / "selfcare-remind-at.timer").read_text()
+    assert ["systemctl", "--user", "restart", "selfcare-remind-at.timer"] in calls
+    assert [e.reminder.kind for e in remind.load(manifest)] == ["at", "evening"]
+    calls.clear()
+    gone = remind.remove(manifest, manager, None)
+    assert [e.reminder.kind for e in gone] == ["at", "evening"]
+    assert [p.name for p in units.iterdir()] == ["their.timer"]
+    assert ["systemctl", "--user", "disable", "--now", "selfcare-remind-evening.timer"] in calls
+    assert not manifest.exists()

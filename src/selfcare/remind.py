@@ -5,7 +5,7 @@ person already has, which runs `selfcare nudge --quiet` at its times.
 
 - systemd (where a systemd user manager runs): `selfcare-remind-KIND.timer`
   and `.service` in `$XDG_CONFIG_HOME/systemd/user` (`~/.config/systemd/user`),
-  enabled with `systemctl --user enable --now`.
+  enabled and started with `systemctl --user`.
 - launchd (macOS): `~/Library/LaunchAgents/selfcare.remind.KIND.plist`,
   loaded with `launchctl bootstrap gui/UID`.
 - cron (the fallback): a comment line naming the reminder, then its lines, in
@@ -245,7 +245,9 @@ class Systemd:
             atomic_write(path, text)
             written.append(str(path))
         self._systemctl("daemon-reload")
-        self._systemctl("enable", "--now", f"{self.unit(reminder.kind)}.timer")
+        # enable for the next log-in, restart so that a replaced timer takes its new times now
+        self._systemctl("enable", f"{self.unit(reminder.kind)}.timer")
+        self._systemctl("restart", f"{self.unit(reminder.kind)}.timer")
         return Installed(reminder, self.name, tuple(written))
 
     def remove(self, installed: Installed) -> None:
