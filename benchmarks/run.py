@@ -251,6 +251,17 @@ def main() -> int:
                 a / b,
                 1.3,
             )
+        if wanted("status"):
+            # Run before every prompt: measured against starting Python itself, in the same venv.
+            a, b = side_by_side(
+                [*SELFCARE, "status"], env_for(year), [sys.executable, "-I", "-c", "pass"], bare_env, runs
+            )
+            row(
+                "selfcare status (a year of log) vs python -I -c pass",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                3.5,
+            )
         if wanted("user practices"):
             many = home_with(root, "many", None)
             user_practices(many / "config" / "selfcare" / "routines", 1000)

@@ -123,6 +123,7 @@ DEFAULT_MINUTES = 10
 DEFAULT_DAY_STARTS_AT = "04:00"
 # What the planner assumes a person has until they say otherwise.
 DEFAULT_EQUIPMENT: tuple[str, ...] = ("wall", "chair")
+DEFAULT_QUIET_HOURS = "21:30-07:30"  # no nudges then
 
 
 class Step(NamedTuple):
@@ -221,6 +222,7 @@ class Profile(NamedTuple):
     day_starts_at: str = DEFAULT_DAY_STARTS_AT
     equipment: tuple[str, ...] = DEFAULT_EQUIPMENT
     injured: tuple[str, ...] = ()  # with recent-injury: the areas injured
+    quiet_hours: str = DEFAULT_QUIET_HOURS  # "" for none
     acknowledged: bool = False  # the first-run disclaimer was read
 
     def to_dict(self) -> dict[str, Any]:
@@ -233,6 +235,7 @@ class Profile(NamedTuple):
             "day_starts_at": self.day_starts_at,
             "equipment": list(self.equipment),
             "injured": list(self.injured),
+            "quiet_hours": self.quiet_hours,
         }
 
 

@@ -18,7 +18,17 @@ from .models import Profile
 if TYPE_CHECKING:
     from pathlib import Path
 
-KEYS = ("areas", "goals", "minutes", "days_per_week", "conditions", "day_starts_at", "equipment", "injured")
+KEYS = (
+    "areas",
+    "goals",
+    "minutes",
+    "days_per_week",
+    "conditions",
+    "day_starts_at",
+    "equipment",
+    "injured",
+    "quiet_hours",
+)
 MINUTES_RANGE = (1, 120)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -54,10 +64,10 @@ def parse_int(value: str | int, what: str, lo: int, hi: int) -> int:
     return number
 
 
-def parse_time(value: str) -> str:
+def parse_time(value: str, what: str = "day_starts_at") -> str:
     match = _TIME.match(str(value).strip())
     if not match:
-        raise SelfcareError(f"day_starts_at must be a time like 04:00, not '{value}'")
+        raise SelfcareError(f"{what} must be a time like 04:00, not '{value}'")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -79,6 +89,10 @@ def parse_value(key: str, value: str) -> Any:
         return parse_words(value, models.EQUIPMENT, "equipment", allow_empty=True)
     if key == "injured":
         return parse_words(value, models.AREAS, "area", allow_empty=True)
+    if key == "quiet_hours":
+        from .habit import parse_quiet_hours
+
+        return parse_quiet_hours(value)
     raise SelfcareError(unknown("key", key, KEYS))
 
 
@@ -131,6 +145,7 @@ def _read_cache(cache: Path, key: list[Any]) -> Profile | None:
             day_starts_at=str(values["day_starts_at"]),
             equipment=tuple(values["equipment"]),
             injured=tuple(values["injured"]),
+            quiet_hours=str(values.get("quiet_hours", models.DEFAULT_QUIET_HOURS)),
             acknowledged=bool(values["acknowledged"]),
         )
     except (KeyError, TypeError, ValueError):
@@ -202,6 +217,7 @@ def dump(profile: Profile) -> str:
         f'day_starts_at: "{profile.day_starts_at}"',
         f"equipment: {words(profile.equipment)}",
         f"injured: {words(profile.injured)}",
+        f'quiet_hours: "{profile.quiet_hours or "none"}"',
         f"acknowledged_disclaimer: {'true' if profile.acknowledged else 'false'}",
     ]
     return "\n".join(lines) + "\n"

@@ -28,10 +28,17 @@ def show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = Fal
 
 @profile_app.command("set")
 def set_(
-    key: Annotated[str, typer.Argument(help="areas, goals, minutes, days_per_week, conditions or day_starts_at.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="areas, goals, minutes, days_per_week, conditions, day_starts_at, equipment, injured or quiet_hours."
+        ),
+    ],
     value: Annotated[
         str,
-        typer.Argument(help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions."),
+        typer.Argument(
+            help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions or quiet_hours."
+        ),
     ],
 ) -> None:
     """Change one setting of your profile.
