@@ -277,7 +277,7 @@ JSON_OUTPUTS: dict[str, tuple[tuple[str, ...], list[tuple[str, Any, str]]]] = {
             ("name", lambda d: d["name"], NAME),
             ("summary", lambda d: d["summary"], SUMMARY),
             ("step", lambda d: d["steps"][0]["text"], STEP),
-            ("caution", lambda d: d["cautions"][0], CAUTION),
+            ("caution", lambda d: d["cautions"][0]["text"], CAUTION),
             ("evidence", lambda d: d["evidence"]["note"], EVIDENCE),
         ],
     ),

@@ -137,8 +137,12 @@ def safe_pool(
 
 def _caution_for(p: Practice, condition: str) -> str:
     """The practice's caution that speaks of the condition, else a pointer to all of them."""
+    tagged = next((c.text for c in p.cautions if condition in c.conditions), None)
+    if tagged:
+        return tagged
+    texts = [c.text for c in p.cautions]
     words = {w for w in re.findall(r"[a-z]{5,}", f"{condition} {CONDITIONS[condition][0]}".lower())}
-    best = max(p.cautions, key=lambda c: len(words & set(re.findall(r"[a-z]{5,}", c.lower()))), default=None)
+    best = max(texts, key=lambda c: len(words & set(re.findall(r"[a-z]{5,}", c.lower()))), default=None)
     if best and words & set(re.findall(r"[a-z]{5,}", best.lower())):
         return best
     return f"read its cautions first (selfcare routines show {p.id})"

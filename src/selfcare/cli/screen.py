@@ -84,7 +84,7 @@ def draw(view: View, width: int = 60) -> Any:
     head.append(f"   {p.kind} · {view.practice_no} of {view.practices}", style="dim")
     lines.append(head)
     if p.cautions:
-        lines.append(Text("! " + clean(p.cautions[0]), style="yellow"))
+        lines.append(Text("! " + clean(p.cautions[0].text), style="yellow"))
     lines.append(Text(""))
     if seg.phase is not None:
         # The pacer: fills on the in-breath, holds still, empties on the out-breath.
