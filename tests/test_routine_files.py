@@ -327,6 +327,11 @@ BROKEN_NEW = [
         [":21", "my-side-breath", "'cautions.stop'", "true or false"],
     ),
     (
+        "stop tagged as a bool",
+        FULL.replace("stop: true", 'stop: !!bool "maybe"'),
+        [":21", "'cautions.stop'", "'maybe' is not true or false"],
+    ),
+    (
         "caution without text",
         FULL.replace("      - text: Stop if you feel", "      - txt: Stop if you feel"),
         [":20", "'txt'", "did you mean 'text'"],

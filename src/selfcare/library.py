@@ -288,9 +288,10 @@ def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bo
 def _flag(node: Any, ctx: _Ctx, field: str) -> bool:
     if node.id != "scalar" or node.tag != _BOOL:
         raise ctx.fail(node, f"must be true or false, not {_what(node)}", field)
-    import yaml
-
-    return bool(yaml.constructor.SafeConstructor().construct_yaml_bool(node))
+    value = str(node.value).lower()
+    if value not in ("true", "false", "yes", "no", "on", "off"):  # an explicit !!bool tag on any text
+        raise ctx.fail(node, f"'{_short(node.value)}' is not true or false", field)
+    return value in ("true", "yes", "on")
 
 
 def _short(value: object, limit: int = 40) -> str:
