@@ -9,7 +9,7 @@ import pytest
 
 from selfcare import coach
 from selfcare.library import load
-from selfcare.models import CONDITIONS, Request, Session
+from selfcare.models import CONDITIONS, EQUIPMENT, Request, Session
 from selfcare.planner import MAX_478_CYCLES, MAX_HOLD_SECONDS, plan
 from selfcare.store import open_store
 from selfcare.words import reason
@@ -22,7 +22,7 @@ def _profile_for(condition: str) -> Request:
     touched = [p for p in LIBRARY if condition in p.avoid_if or condition in p.care_if]
     areas = tuple(dict.fromkeys(a for p in touched for a in p.areas if p.kind in ("massage", "stretch")))[:3]
     goals = tuple(dict.fromkeys(g for p in touched for g in p.goals))[:3]
-    return Request(20, areas or ("neck",), goals or ("stress",), (condition,))
+    return Request(20, areas or ("neck",), goals or ("stress",), (condition,), tuple(EQUIPMENT))
 
 
 @pytest.mark.parametrize("condition", list(CONDITIONS))

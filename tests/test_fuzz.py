@@ -224,7 +224,20 @@ def some(words: tuple[str, ...], least: int) -> st.SearchStrategy[list[str]]:
 KINDS, AREAS, GOALS = tuple(models.KINDS), tuple(models.AREAS), tuple(models.GOALS)
 CONDITIONS, EQUIPMENT = tuple(models.CONDITIONS), tuple(models.EQUIPMENT)
 step_seconds, repeats, cycles = st.integers(1, 120), st.integers(1, 3), st.integers(1, 10)
-cautions = st.one_of(fair_text(500), st.lists(fair_text(500), max_size=2))
+
+
+@st.composite
+def caution_mappings(draw: Any) -> dict[str, Any]:
+    caution: dict[str, Any] = {"text": draw(fair_text(500))}
+    if draw(BOOL):
+        caution["conditions"] = draw(some(CONDITIONS, 1))
+    if draw(BOOL):
+        caution["stop"] = draw(BOOL)
+    return caution
+
+
+cautions = st.one_of(fair_text(500), st.lists(st.one_of(fair_text(500), caution_mappings()), max_size=3))
+POSITIONS = (*models.POSITIONS, *models.POSITION_ALIASES)
 
 
 @st.composite
@@ -243,6 +256,8 @@ def valid_pacings(draw: Any) -> dict[str, Any]:
     for name in ("top_up", "hold_in", "hold_out"):
         if draw(BOOL):
             pacing[name] = draw(halves)
+    if draw(BOOL):
+        pacing["min_cycles"] = draw(st.integers(1, pacing["cycles"]))
     return pacing
 
 
@@ -269,7 +284,9 @@ def valid_practices(draw: Any, pid: str, others: list[str]) -> dict[str, Any]:
     if draw(BOOL):
         p["intensity"] = draw(vocab(models.INTENSITIES))
     if draw(BOOL):
-        p["position"] = draw(vocab(models.POSITIONS))
+        p["position"] = draw(vocab(POSITIONS))
+    if draw(BOOL):
+        p["movements"] = draw(some(tuple(models.MOVEMENTS), 0))
     if draw(BOOL):
         p["equipment"] = draw(some(EQUIPMENT, 0))
     for name in ("avoid_if", "care_if"):
@@ -277,6 +294,8 @@ def valid_practices(draw: Any, pid: str, others: list[str]) -> dict[str, Any]:
             p[name] = draw(some(CONDITIONS, 0))
     if others and draw(BOOL):
         p["gentler"] = draw(st.sampled_from(others))
+    if draw(BOOL):
+        p["family"] = draw(practice_ids)
     if draw(BOOL):
         p["cautions"] = draw(cautions)
     if draw(BOOL):
@@ -342,6 +361,7 @@ ALL_WORDS = (
     *models.CONDITIONS,
     *models.INTENSITIES,
     *models.POSITIONS,
+    *models.MOVEMENTS,
     *models.SIDES,
     *models.EQUIPMENT,
 )
@@ -539,6 +559,15 @@ def test_valid_routine_files_parse_exactly(data: Any) -> None:
         assert p.seconds == expected_seconds(source)
         assert p.name == source["name"].strip() and p.summary == source["summary"].strip()
         assert [s.text for s in p.steps] == [s["text"].strip() for s in source.get("steps", [])]
+        written = source.get("cautions", [])
+        written = [written] if isinstance(written, str) else written
+        assert [(c.text, c.stop) for c in p.cautions] == [
+            (c.strip(), False) if isinstance(c, str) else (c["text"].strip(), c.get("stop", False)) for c in written
+        ]
+        assert p.unstated == tuple(f for f in models.SAFETY_FIELDS if f not in source)
+        assert p.intensity == source.get("intensity", "moderate")
+        assert p.position == models.POSITION_ALIASES.get(source.get("position", ""), source.get("position", "sitting"))
+        assert p.family == source.get("family")
 
 
 @pytest.mark.slow

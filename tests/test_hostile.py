@@ -62,6 +62,10 @@ def evil_practices() -> list[dict[str, Any]]:
             "goals": ["tension"],
             "summary": SUMMARY,
             "steps": [{"text": STEP, "seconds": 60}],
+            # Stated, so the safety rules need not take the safe reading of a file that leaves them out.
+            "intensity": "gentle",
+            "position": "sitting",
+            "movements": [],
             "care_if": ["pregnancy"],  # with pregnancy in the profile, plans quote the caution
             "cautions": [CAUTION],
             "evidence": {"note": EVIDENCE, "source": f"{MARKUP} et al."},
@@ -280,7 +284,7 @@ JSON_OUTPUTS: dict[str, tuple[tuple[str, ...], list[tuple[str, Any, str]]]] = {
             ("name", lambda d: d["name"], NAME),
             ("summary", lambda d: d["summary"], SUMMARY),
             ("step", lambda d: d["steps"][0]["text"], STEP),
-            ("caution", lambda d: d["cautions"][0], CAUTION),
+            ("caution", lambda d: d["cautions"][0]["text"], CAUTION),
             ("evidence", lambda d: d["evidence"]["note"], EVIDENCE),
         ],
     ),
@@ -344,11 +348,9 @@ def test_the_guided_screen_shows_hostile_text_literally(home: Path, practice_id:
     library = load(home / "routines", None)
     practice = library.get(practice_id)
     assert practice is not None and practice.name == NAME
-    from selfcare.planner import cautions_for
-
     second = library.get(EVIL_ID)
     # The card before each practice shows the cautions for the person's conditions.
-    cards = [cautions_for(p, ("pregnancy",)) for p in (practice, second)]
+    cards = [p.cautions_for(("pregnancy",)) for p in (practice, second)]
     guide = Guide([practice, second], start=0.0, cards=cards)
     frames = _frames(guide)
     assert frames

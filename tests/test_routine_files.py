@@ -215,3 +215,209 @@ def test_cached_library_equals_parsed_library(tmp_path: Path) -> None:
     cached = load(None, cache)
     assert cached.practices == parsed.practices
     assert all(isinstance(p, Practice) for p in cached)
+
+
+# --- what a practice says about itself: safety fields, structured cautions, families, doses ---
+
+FULL = """\
+practices:
+  - id: my-side-breath
+    name: Side-lying breath
+    kind: breathing
+    areas: [chest]
+    goals: [stress]
+    summary: Slow breaths lying on your side.
+    intensity: gentle
+    position: lying-side
+    movements: []
+    family: my-slow-breaths
+    steps:
+      - text: Lie on your side with a cushion under your head.
+        seconds: 10
+    pacing: {inhale: 4, exhale: 6, cycles: 12, min_cycles: 6}
+    cautions:
+      - Keep each breath easy.
+      - text: After the first 12 weeks of pregnancy, stay on your side.
+        conditions: [pregnancy, postpartum]
+      - text: Stop if you feel light-headed.
+        stop: true
+  - id: my-neck-tilt
+    name: Neck tilt
+    kind: stretch
+    areas: [neck]
+    goals: [flexibility]
+    summary: Ear toward shoulder.
+    intensity: gentle
+    position: sitting
+    movements: [neck-side-bend, end-range]
+    steps:
+      - text: Tilt and hold while the bar runs.
+        seconds: 20
+        side: both
+"""
+
+
+def test_safety_fields_families_doses_and_structured_cautions_parse() -> None:
+    breath, tilt = parse_text(FULL, "full.yaml")
+    assert (breath.position, breath.family, breath.movements, breath.unstated) == (
+        "lying-side",
+        "my-slow-breaths",
+        (),
+        (),
+    )
+    assert breath.pacing is not None and (breath.pacing.cycles, breath.pacing.min_cycles) == (12, 6)
+    plain, tagged, stop = breath.cautions
+    assert (plain.text, plain.conditions, plain.stop) == ("Keep each breath easy.", (), False)
+    assert tagged.conditions == ("pregnancy", "postpartum") and not tagged.stop
+    assert stop.stop and stop.conditions == ()
+    # A person with neither condition sees the stop rule; in pregnancy, the stop rule and then the tagged one.
+    assert breath.cautions_for(()) == (stop,)
+    assert breath.cautions_for(("pregnancy",)) == (stop, tagged)
+    assert tilt.movements == ("neck-side-bend", "end-range") and tilt.family is None
+
+
+def test_a_practice_that_leaves_out_safety_fields_gets_the_safe_reading() -> None:
+    text = GOOD.replace("    summary: Knead the top of each shoulder.\n", "    summary: Knead.\n    position: lying\n")
+    squeeze, breath = parse_text(text, "old.yaml")
+    assert squeeze.intensity == "moderate"  # no intensity: moderate, for the pressure rules
+    assert squeeze.position == "lying-back"  # the old word, read the safe way
+    assert squeeze.unstated == ("intensity", "movements")
+    assert breath.unstated == ("intensity", "position", "movements")
+    assert breath.position == "sitting" and breath.movements == ()
+    [stated, _] = parse_text(FULL, "full.yaml")
+    assert stated.intensity == "gentle" and stated.unstated == ()
+
+
+def _in_practice(field_lines: str, where: str = "my-neck-tilt") -> str:
+    """FULL with lines added to one of its practices, just before `steps:`."""
+    head, tail = FULL.split(f"id: {where}\n")
+    return head + f"id: {where}\n" + tail.replace("    steps:\n", field_lines + "    steps:\n", 1)
+
+
+# (case, file text, words the one-line error must hold)
+BROKEN_NEW = [
+    (
+        "unknown movement",
+        FULL.replace("neck-side-bend, end-range", "neck-sidebend"),
+        [":30", "my-neck-tilt", "'movements'", "did you mean 'neck-side-bend'"],
+    ),
+    (
+        "unknown position",
+        FULL.replace("position: lying-side", "position: lying-left"),
+        [":9", "my-side-breath", "'position'", "did you mean"],
+    ),
+    (
+        "family not kebab",
+        FULL.replace("family: my-slow-breaths", "family: Slow Breaths"),
+        [":11", "'family'", "kebab-case"],
+    ),
+    (
+        "min_cycles over cycles",
+        FULL.replace("min_cycles: 6", "min_cycles: 20"),
+        [":15", "'pacing.min_cycles'", "more than the 12 cycles"],
+    ),
+    (
+        "min_cycles not a number",
+        FULL.replace("min_cycles: 6", "min_cycles: six"),
+        [":15", "'pacing.min_cycles'", "whole number of cycles"],
+    ),
+    (
+        "stop not true/false",
+        FULL.replace("stop: true", "stop: maybe"),
+        [":21", "my-side-breath", "'cautions.stop'", "true or false"],
+    ),
+    (
+        "stop tagged as a bool",
+        FULL.replace("stop: true", 'stop: !!bool "maybe"'),
+        [":21", "'cautions.stop'", "'maybe' is not true or false"],
+    ),
+    (
+        "caution without text",
+        FULL.replace("      - text: Stop if you feel", "      - txt: Stop if you feel"),
+        [":20", "'txt'", "did you mean 'text'"],
+    ),
+    (
+        "caution condition unknown",
+        FULL.replace("[pregnancy, postpartum]", "[pregnant]"),
+        [":19", "'cautions.conditions'", "did you mean 'pregnancy'"],
+    ),
+    (
+        "caution conditions empty",
+        FULL.replace("[pregnancy, postpartum]", "[]"),
+        [":19", "'cautions.conditions'", "at least one"],
+    ),
+    (
+        "cautions as a mapping",
+        _in_practice("    cautions: {text: Careful.}\n"),
+        [":31", "my-neck-tilt", "'cautions'", "a text or a list"],
+    ),
+    (
+        "caution mapping needs text",
+        _in_practice("    cautions:\n      - stop: true\n"),
+        [":32", "'cautions.text'", "needs 'text'"],
+    ),
+    (
+        "movements not a list",
+        _in_practice("    movements: end-range\n").replace("    movements: [neck-side-bend, end-range]\n", ""),
+        ["'movements'", "must be a list"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "words"), BROKEN_NEW, ids=[c[0] for c in BROKEN_NEW])
+def test_new_fields_are_refused_in_one_line_naming_file_line_and_field(
+    run, tmp_path: Path, case: str, text: str, words: list[str]
+) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(text)
+    line = run.fails("routines", "validate", str(path))
+    assert str(path) in line
+    for word in words:
+        assert word in line, (case, line)
+
+
+def test_new_fields_round_trip_through_the_cache(home: Path, tmp_path: Path) -> None:
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "full.yaml").write_text(FULL)
+    (folder / "old.yaml").write_text(GOOD)
+    cache = tmp_path / "library.json"
+    parsed = load(folder, None)
+    load(folder, cache)
+    cached = load(folder, cache)
+    assert cached.practices == parsed.practices
+    breath = cached.practices["my-side-breath"]
+    assert breath.cautions[2].stop and breath.cautions[1].conditions == ("pregnancy", "postpartum")
+    assert breath.pacing is not None and breath.pacing.min_cycles == 6
+    assert cached.practices["my-squeeze"].unstated == ("intensity", "position", "movements")
+
+
+def test_routines_show_puts_stop_rules_first_and_names_each_cautions_conditions(run, home: Path) -> None:
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "full.yaml").write_text(FULL)
+    (folder / "old.yaml").write_text(GOOD)
+    lines = [line for line in run("routines", "show", "my-side-breath").stdout.splitlines() if line.startswith("!")]
+    assert lines[0] == "! Stop rule: Stop if you feel light-headed."
+    assert "After the first 12 weeks" in lines[2] and "(for pregnancy, postpartum)" in lines[2]
+    shown = run.json("routines", "show", "my-side-breath")
+    assert shown["cautions"][1] == {
+        "text": "After the first 12 weeks of pregnancy, stay on your side.",
+        "conditions": ["pregnancy", "postpartum"],
+        "stop": False,
+    }
+    assert (shown["position"], shown["family"], shown["pacing"]["min_cycles"]) == ("lying-side", "my-slow-breaths", 6)
+    old = run.json("routines", "show", "my-squeeze")
+    assert (old["intensity"], old["unstated"]) == ("moderate", ["intensity", "position", "movements"])
+
+
+def test_the_example_in_the_routines_readme_is_a_valid_file() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "routines" / "README.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S)
+    assert example
+    first, second = parse_text(example.group(1), "README example")
+    assert (first.seconds, second.seconds) == (90, 195)  # the lengths the README works out
+    assert first.unstated == () and second.unstated == ()
+    assert any(c.stop for c in first.cautions) and all(c.conditions for c in first.cautions[2:])

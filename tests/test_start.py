@@ -88,8 +88,10 @@ def test_start_asks_guides_stops_on_q_and_logs_what_was_done(run) -> None:
     term.send("6\r")
     term.expect("Stress now?")
     term.send("\r")
-    screen = term.expect("q stop")
-    assert first in screen
+    # A card before the practice: its stop rule, waiting for a key.
+    screen = term.expect("press any key to begin")
+    assert first in screen and "Before you begin" in screen
+    term.send("x")
     term.countdown_moves()
     term.send("q")
     term.expect("Log what you did")
@@ -120,6 +122,8 @@ def test_q_or_ctrl_c_stops_and_asks(run, key: str) -> None:
     term.send("\r")
     term.expect("Stress now?")
     term.send("\r")
+    term.expect("press any key to begin")
+    term.send("x")
     term.countdown_moves()
     term.send(key)
     term.expect("Log what you did")

@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import models
 from .errors import RoutineError, suggest, unknown
-from .models import Evidence, Pacing, Practice, Step
+from .models import Caution, Evidence, Pacing, Practice, Step
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
 MAX_BYTES = 1 << 20
 MAX_PRACTICE_SECONDS = 3600
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: structured cautions, movements, family, min_cycles, unstated
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 PRACTICE_FIELDS = (
@@ -47,15 +47,18 @@ PRACTICE_FIELDS = (
     "pacing",
     "intensity",
     "position",
+    "movements",
     "equipment",
     "avoid_if",
     "care_if",
     "gentler",
+    "family",
     "cautions",
     "evidence",
 )
 STEP_FIELDS = ("text", "seconds", "side", "repeat")
-PACING_FIELDS = ("inhale", "top_up", "hold_in", "exhale", "hold_out", "cycles")
+PACING_FIELDS = ("inhale", "top_up", "hold_in", "exhale", "hold_out", "cycles", "min_cycles")
+CAUTION_FIELDS = ("text", "conditions", "stop")
 TOP_FIELDS = ("title", "practices")
 TEXT_LIMITS = {"name": 80, "summary": 500, "text": 1000, "cautions": 500, "note": 500}
 
@@ -265,11 +268,11 @@ def _text(node: Any, ctx: _Ctx, field: str, limit: int = 1000) -> str:
     return value
 
 
-def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bool) -> float:
+def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bool, unit: str = "seconds") -> float:
     allowed = (_INT,) if whole else (_INT, _FLOAT)
     if node.id != "scalar" or node.tag not in allowed:
         kind = "a whole number" if whole else "a number"
-        raise ctx.fail(node, f"must be {kind} of seconds, not {_what(node)}", field)
+        raise ctx.fail(node, f"must be {kind} of {unit}, not {_what(node)}", field)
     import yaml
 
     try:
@@ -280,6 +283,15 @@ def _number(node: Any, ctx: _Ctx, field: str, lo: float, hi: float, *, whole: bo
     if not lo <= value <= hi or not math.isfinite(value):  # range first: a huge int has no float
         raise ctx.fail(node, f"must be between {lo:g} and {hi:g}, not {_short(node.value)}", field)
     return value
+
+
+def _flag(node: Any, ctx: _Ctx, field: str) -> bool:
+    if node.id != "scalar" or node.tag != _BOOL:
+        raise ctx.fail(node, f"must be true or false, not {_what(node)}", field)
+    value = str(node.value).lower()
+    if value not in ("true", "false", "yes", "no", "on", "off"):  # an explicit !!bool tag on any text
+        raise ctx.fail(node, f"'{_short(node.value)}' is not true or false", field)
+    return value in ("true", "yes", "on")
 
 
 def _short(value: object, limit: int = 40) -> str:
@@ -347,10 +359,16 @@ def _practice(node: Any, ctx: _Ctx) -> Practice:
         where = fields["steps"][1] if "steps" in fields else node
         need = "steps or pacing" if kind == "breathing" else "at least one step"
         raise ctx.fail(where, f"needs {need}", "steps")
+    # A file that leaves out what safety rules read gets the safe reading for
+    # intensity (moderate) and keeps the record of what it left out.
+    data["unstated"] = tuple(name for name in models.SAFETY_FIELDS if name not in fields)
+    data["intensity"] = "moderate"
     if "intensity" in fields:
         data["intensity"] = _word(val("intensity"), ctx, "intensity", models.INTENSITIES, "intensity")
     if "position" in fields:
-        data["position"] = _word(val("position"), ctx, "position", models.POSITIONS, "position")
+        data["position"] = _position(val("position"), ctx)
+    if "movements" in fields:
+        data["movements"] = _words(val("movements"), ctx, "movements", models.MOVEMENTS, "movement", required=False)
     if "equipment" in fields:
         data["equipment"] = _words(val("equipment"), ctx, "equipment", models.EQUIPMENT, "equipment", required=False)
     for name in ("avoid_if", "care_if"):
@@ -361,6 +379,11 @@ def _practice(node: Any, ctx: _Ctx) -> Practice:
         if gentler == ctx.practice:
             raise ctx.fail(val("gentler"), "a practice cannot be its own gentler variant", "gentler")
         data["gentler"] = gentler
+    if "family" in fields:
+        family = _text(val("family"), ctx, "family", limit=64)
+        if not ID_PATTERN.match(family):
+            raise ctx.fail(val("family"), f"'{_short(family)}' is not kebab-case (like 'box-breathing')", "family")
+        data["family"] = family
     if "cautions" in fields:
         data["cautions"] = _cautions(val("cautions"), ctx)
     if "evidence" in fields:
@@ -392,7 +415,7 @@ def _step(node: Any, ctx: _Ctx) -> Step:
         side = _word(fields["side"][1], ctx, "steps.side", models.SIDES, "side")
     repeat = 1
     if "repeat" in fields:
-        repeat = int(_number(fields["repeat"][1], ctx, "steps.repeat", 1, 20, whole=True))
+        repeat = int(_number(fields["repeat"][1], ctx, "steps.repeat", 1, 20, whole=True, unit="times"))
     return Step(text=text, seconds=seconds, side=side, repeat=repeat)
 
 
@@ -410,14 +433,46 @@ def _pacing(node: Any, ctx: _Ctx) -> Pacing:
             if value * 2 != int(value * 2):
                 raise ctx.fail(fields[name][1], "use whole or half seconds", f"pacing.{name}")
             values[name] = value
-    values["cycles"] = int(_number(fields["cycles"][1], ctx, "pacing.cycles", 1, 100, whole=True))
+    values["cycles"] = int(_number(fields["cycles"][1], ctx, "pacing.cycles", 1, 100, whole=True, unit="cycles"))
+    if "min_cycles" in fields:
+        least_node = fields["min_cycles"][1]
+        least = int(_number(least_node, ctx, "pacing.min_cycles", 1, 100, whole=True, unit="cycles"))
+        if least > values["cycles"]:
+            problem = f"is {least}, more than the {values['cycles']} cycles written; the dose must fit the practice"
+            raise ctx.fail(least_node, problem, "pacing.min_cycles")
+        values["min_cycles"] = least
     return Pacing(**values)
 
 
-def _cautions(node: Any, ctx: _Ctx) -> tuple[str, ...]:
+def _position(node: Any, ctx: _Ctx) -> str:
+    if node.id == "scalar" and node.tag == _STR and node.value in models.POSITION_ALIASES:
+        return models.POSITION_ALIASES[node.value]  # an older word, read the safe way
+    return _word(node, ctx, "position", models.POSITIONS, "position")
+
+
+def _cautions(node: Any, ctx: _Ctx) -> tuple[Caution, ...]:
+    """A text, or a list of texts and mappings {text, conditions, stop}."""
     if node.id == "scalar":
-        return (_text(node, ctx, "cautions", TEXT_LIMITS["cautions"]),)
-    return tuple(_text(item, ctx, "cautions", TEXT_LIMITS["cautions"]) for item in _sequence(node, ctx, "cautions"))
+        return (Caution(_text(node, ctx, "cautions", TEXT_LIMITS["cautions"])),)
+    if node.id != "sequence":
+        raise ctx.fail(node, f"must be a text or a list of cautions, not {_what(node)}", "cautions")
+    return tuple(_caution(item, ctx) for item in node.value)
+
+
+def _caution(node: Any, ctx: _Ctx) -> Caution:
+    if node.id != "mapping":
+        return Caution(_text(node, ctx, "cautions", TEXT_LIMITS["cautions"]))
+    fields = _mapping(node, ctx, "cautions", "a caution")
+    _only(fields, CAUTION_FIELDS, ctx, "in a caution")
+    if "text" not in fields:
+        raise ctx.fail(node, "a caution written as a mapping needs 'text'", "cautions.text")
+    text = _text(fields["text"][1], ctx, "cautions.text", TEXT_LIMITS["cautions"])
+    conditions: tuple[str, ...] = ()
+    if "conditions" in fields:
+        node_c = fields["conditions"][1]
+        conditions = _words(node_c, ctx, "cautions.conditions", models.CONDITIONS, "condition", required=True)
+    stop = _flag(fields["stop"][1], ctx, "cautions.stop") if "stop" in fields else False
+    return Caution(text, conditions, stop)
 
 
 def _with(practice: Practice, **changes: Any) -> Practice:
@@ -551,17 +606,21 @@ def practice_to_dict(p: Practice) -> dict[str, Any]:
             "exhale": p.pacing.exhale,
             "hold_out": p.pacing.hold_out,
             "cycles": p.pacing.cycles,
+            "min_cycles": p.pacing.min_cycles,
         },
         "intensity": p.intensity,
         "position": p.position,
+        "movements": list(p.movements),
         "equipment": list(p.equipment),
         "avoid_if": list(p.avoid_if),
         "care_if": list(p.care_if),
         "gentler": p.gentler,
-        "cautions": list(p.cautions),
+        "family": p.family,
+        "cautions": [c.to_dict() for c in p.cautions],
         "evidence": None if p.evidence is None else {"note": p.evidence.note, "source": p.evidence.source},
         "origin": p.origin,
         "overrides": p.overrides,
+        "unstated": list(p.unstated),
     }
 
 
@@ -577,18 +636,21 @@ def practice_from_dict(d: dict[str, Any]) -> Practice:
         pacing=Pacing(**d["pacing"]) if d["pacing"] else None,
         intensity=d["intensity"],
         position=d["position"],
+        movements=tuple(d["movements"]),
         equipment=tuple(d["equipment"]),
         avoid_if=tuple(d["avoid_if"]),
         care_if=tuple(d["care_if"]),
         gentler=d["gentler"],
-        cautions=tuple(d["cautions"]),
+        family=d["family"],
+        cautions=tuple(Caution(c["text"], tuple(c["conditions"]), bool(c["stop"])) for c in d["cautions"]),
         evidence=Evidence(**d["evidence"]) if d["evidence"] else None,
         origin=d["origin"],
         overrides=d["overrides"],
+        unstated=tuple(d["unstated"]),
     )
 
 
-def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, int]]:
+def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, list[Practice]]]:
     """Check routine files (and folders of them) as a set; (file, practices) for each.
 
     Raises the first RoutineError. Ids must be unique across the files given;
@@ -618,4 +680,4 @@ def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, int]]:
         for p in items:
             known[p.id] = p
     check_references(known, seen)
-    return [(path, len(items)) for path, items in parsed]
+    return parsed

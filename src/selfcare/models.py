@@ -9,7 +9,10 @@ the command pays at start-up. Nothing here does I/O.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 KINDS: dict[str, str] = {
     "massage": "self-massage",
@@ -43,7 +46,8 @@ GOALS: dict[str, str] = {
     "posture": "posture",
 }
 
-# id -> (short label, the plain question the health screen asks)
+# id -> (short label, the plain question the health screen asks). The screen
+# asks them in this order; docs/content-guide.md says what each one changes.
 CONDITIONS: dict[str, tuple[str, str]] = {
     "pregnancy": ("pregnancy", "Are you pregnant?"),
     "osteoporosis": (
@@ -54,6 +58,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
         "blood clots",
         "Do you have, or have you had, a blood clot (such as a DVT)?",
     ),
+    "postpartum": ("recent childbirth", "Have you given birth in the last six weeks?"),
     "anticoagulants": (
         "blood thinners or a bleeding disorder",
         "Do you take blood thinners, or bruise or bleed easily?",
@@ -63,16 +68,33 @@ CONDITIONS: dict[str, tuple[str, str]] = {
         "Have you had an injury, sprain or fracture in the last few weeks?",
     ),
     "recent-surgery": ("recent surgery", "Have you had surgery in the last three months?"),
+    "joint-replacement": (
+        "a joint replacement",
+        "Have you had a hip, knee, shoulder or other joint replaced?",
+    ),
+    "inflammatory-arthritis": (
+        "inflammatory arthritis",
+        "Do you have rheumatoid arthritis, ankylosing spondylitis or another inflammatory arthritis?",
+    ),
+    "hypermobility": (
+        "hypermobile joints",
+        "Are your joints very flexible (hypermobile), or do they often slip out of place?",
+    ),
     "varicose-veins": ("varicose veins", "Do you have varicose veins?"),
     "neuropathy": (
         "neuropathy",
         "Do you have numbness or lost feeling in your feet or hands (for example from diabetes)?",
     ),
+    "diabetes": ("diabetes", "Do you have diabetes?"),
     "skin-condition": (
         "a skin condition",
         "Do you have wounds, burns, a rash or fragile skin where you would massage?",
     ),
     "vertigo": ("vertigo", "Do you get dizzy when you move or turn your head?"),
+    "balance-problems": (
+        "balance problems",
+        "Do you have trouble with your balance, or have you had a fall in the last year?",
+    ),
     "heart-condition": ("a heart condition", "Do you have a heart condition?"),
     "high-blood-pressure": (
         "high blood pressure",
@@ -91,7 +113,25 @@ CONDITIONS: dict[str, tuple[str, str]] = {
 }
 
 INTENSITIES: tuple[str, ...] = ("gentle", "moderate", "firm")
-POSITIONS: tuple[str, ...] = ("sitting", "standing", "lying")
+# Where the body is. Precise, because rules depend on it: lying on the back is
+# never planned in pregnancy, standing only with support for balance problems.
+POSITIONS: tuple[str, ...] = ("sitting", "standing", "lying-back", "lying-side", "lying-front", "kneeling")
+# Older words still read from a person's own files, and what they mean (the safe reading).
+POSITION_ALIASES: dict[str, str] = {"lying": "lying-back"}
+# What a practice does that some conditions must avoid (docs/content-guide.md has the rules).
+MOVEMENTS: dict[str, str] = {
+    "neck-side-bend": "bends the neck to the side, ear toward shoulder",
+    "neck-rotation": "turns the head to look over a shoulder",
+    "neck-extension": "tips the head back to look up",
+    "head-down": "brings the head below the heart",
+    "spine-flexion": "bends the spine forward (rounding the back)",
+    "spine-twist": "twists the spine",
+    "end-range": "holds or takes a joint to the end of its range, as every static stretch does",
+    "one-leg": "balances on one leg",
+}
+# The fields that safety rules read and a person's own file may leave out; the
+# loader records which ones were left out, so the planner can read them safely.
+SAFETY_FIELDS: tuple[str, ...] = ("intensity", "position", "movements")
 SIDES: tuple[str, ...] = ("left", "right", "both")
 EQUIPMENT: dict[str, str] = {
     "tennis-ball": "a tennis ball",
@@ -103,6 +143,7 @@ EQUIPMENT: dict[str, str] = {
     "cushion": "a cushion",
     "strap": "a strap or belt",
     "warm-pack": "a warm or cold pack",
+    "band": "a light resistance band",
 }
 PROFESSIONALS: dict[str, str] = {
     "massage-therapist": "massage therapist",
@@ -144,6 +185,7 @@ class Pacing(NamedTuple):
     hold_in: float = 0
     hold_out: float = 0
     top_up: float = 0  # a second short inhale, as in cyclic sighing
+    min_cycles: int = 0  # the fewest cycles that still make the practice's dose; 0: none stated
 
     @property
     def cycle_seconds(self) -> float:
@@ -166,9 +208,14 @@ class Pacing(NamedTuple):
 
 
 class Caution(NamedTuple):
+    """A caution shown with a practice: the conditions it speaks to, and whether it is a stop rule."""
+
     text: str
-    conditions: tuple[str, ...] = ()  # the health conditions it speaks to
-    stop: bool = False  # a stop rule: stop the practice at once if ...
+    conditions: tuple[str, ...] = ()
+    stop: bool = False  # "stop at once if ...": shown first, before every practice
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "conditions": list(self.conditions), "stop": self.stop}
 
 
 class Evidence(NamedTuple):
@@ -187,14 +234,33 @@ class Practice(NamedTuple):
     pacing: Pacing | None = None
     intensity: str = "gentle"
     position: str = "sitting"
+    movements: tuple[str, ...] = ()
     equipment: tuple[str, ...] = ()
     avoid_if: tuple[str, ...] = ()
     care_if: tuple[str, ...] = ()
     gentler: str | None = None
-    cautions: tuple[str, ...] = ()
+    family: str | None = None  # variants of one pattern share it; None: its own family
+    cautions: tuple[Caution, ...] = ()
     evidence: Evidence | None = None
     origin: str = "built-in"  # "built-in", or the user file it came from
     overrides: bool = False  # a user practice that replaces a built-in one
+    # The SAFETY_FIELDS its file left out (their values above are then defaults,
+    # moderate for intensity), so rules can take the safe reading.
+    unstated: tuple[str, ...] = ()
+
+    def cautions_for(self, conditions: Iterable[str]) -> tuple[Caution, ...]:
+        """Its stop rules, then the cautions that speak to one of these conditions.
+
+        A practice planned with care for a condition (`care_if`) whose file tags
+        no caution with that condition adds all its general cautions: one of them
+        may be the one that matters, and no words are matched to guess which.
+        """
+        conds = set(conditions)
+        stops = tuple(c for c in self.cautions if c.stop)
+        tagged = tuple(c for c in self.cautions if not c.stop and conds & set(c.conditions))
+        untold = [k for k in self.care_if if k in conds and not any(k in c.conditions for c in self.cautions)]
+        general = tuple(c for c in self.cautions if not c.stop and not c.conditions) if untold else ()
+        return stops + tagged + general
 
     @property
     def seconds(self) -> int:

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .models import INTENSITIES, Caution, Excluded, Feedback, Limit, Note, Plan, PlanItem, Practice, Request, Rest, Why
+from .models import INTENSITIES, Excluded, Feedback, Limit, Note, Plan, PlanItem, Practice, Request, Rest, Why
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -76,32 +76,48 @@ def holds_breath(p: Practice) -> bool:
 
 def family(p: Practice) -> str:
     """Practices of one family are variants of one pattern; a session holds one at most."""
-    return getattr(p, "family", None) or p.id
+    return p.family or p.id
 
 
 HOLD_CONDITIONS = ("pregnancy", "heart-condition", "high-blood-pressure", "respiratory-condition")
 PRESSURE_CONDITIONS = ("anticoagulants", "osteoporosis", "cancer", "pregnancy", "postpartum")
 LEG_MASSAGE_CONDITIONS = ("blood-clots", "varicose-veins")
 CALF_CONDITIONS = ("pregnancy", "postpartum")  # raised clot risk: no leg massage
+NO_MASSAGE_CONDITIONS = ("skin-condition", "recent-surgery")  # where is not known: no massage at all
+MIN_BREATH_CYCLE = 4.0  # seconds: a faster breath (15 a minute or more) is over-breathing, never planned
+# condition -> the movements it rules out, for practices that move (see MOVING)
+MOVEMENT_RULES: dict[str, tuple[str, ...]] = {
+    "vertigo": ("neck-side-bend", "neck-rotation", "head-down"),
+    "osteoporosis": ("spine-flexion",),
+    "hypermobility": ("end-range",),
+    "balance-problems": ("one-leg",),
+}
+MOVING = ("stretch",)  # kinds whose movements matter (exercise too, once the library has it)
+JOINT_AREAS = ("hips", "legs", "shoulders", "chest")  # a replaced joint may be any of these: the profile does not say
+NECK_END_RANGE = ("neck-side-bend", "neck-rotation", "neck-extension")
 
 
 def safety_rules(p: Practice, request: Request) -> list[Excluded]:
     """The rules, derived from what a practice is, that keep it out of this person's plans.
 
     They hold for every library, the person's own files included, whatever the
-    author remembered to write in `avoid_if`.
+    author remembered to write in `avoid_if`; where a person's file leaves out
+    what a rule needs (`unstated`), the practice is kept out, the safe reading.
+    Sources and reasons are in docs/content-guide.md.
     """
     conds = set(request.conditions)
     out: list[Excluded] = []
 
-    def no(rule: str, condition: str | None = None, area: str | None = None) -> None:
-        out.append(Excluded(p.id, rule, condition, area))
+    def no(rule: str, condition: str | None = None, area: str | None = None, detail: str | None = None) -> None:
+        out.append(Excluded(p.id, rule, condition, area, detail))
 
     for c in p.avoid_if:
         if c in conds:
             no("avoid-if", c)
     if "fever" in conds and p.kind not in ("breathing", "meditation"):
         no("fever", "fever")
+    if p.pacing is not None and p.pacing.cycle_seconds < MIN_BREATH_CYCLE:
+        no("fast-breathing")
     if holds_breath(p):
         for c in HOLD_CONDITIONS:
             if c in conds:
@@ -121,11 +137,65 @@ def safety_rules(p: Practice, request: Request) -> list[Excluded]:
             for c in CALF_CONDITIONS:
                 if c in conds:
                     no("leg-massage", c, "legs")
+        if "feet" in p.areas and "neuropathy" in conds:
+            no("no-feeling", "neuropathy", "feet")
+        for c in NO_MASSAGE_CONDITIONS:
+            if c in conds:
+                no("massage", c)
+        if "neck" in p.areas and "inflammatory-arthritis" in conds:
+            no("pressure", "inflammatory-arthritis", "neck")
     if "recent-injury" in conds and p.kind in PHYSICAL:
         hurt = set(request.injured) & set(p.areas) if request.injured else set(p.areas)
         for area in sorted(hurt):
             no("injury", "recent-injury", area)
+    # Position.
+    if "pregnancy" in conds:
+        if p.position == "lying-back" and "position" not in p.unstated:
+            no("lying-back", "pregnancy")
+        elif "position" in p.unstated:
+            no("unstated", "pregnancy", detail="position")
+    if "balance-problems" in conds:
+        if "position" in p.unstated:
+            no("unstated", "balance-problems", detail="position")
+        elif p.position == "standing" and not {"wall", "chair"} & set(p.equipment):
+            no("standing", "balance-problems")
+    # Movements.
+    if p.kind in MOVING:
+        moves = set(p.movements)
+        for c, ruled in MOVEMENT_RULES.items():
+            if c not in conds:
+                continue
+            if "movements" in p.unstated:
+                no("unstated", c, detail="movements")
+                continue
+            for m in ruled:
+                if m in moves:
+                    no("movement", c, detail=m)
+        if "osteoporosis" in conds and {"spine-twist", "end-range"} <= moves:
+            no("movement", "osteoporosis", detail="spine-twist")
+        if "inflammatory-arthritis" in conds and "end-range" in moves and moves & set(NECK_END_RANGE):
+            no("movement", "inflammatory-arthritis", detail="end-range")
+        if "joint-replacement" in conds and set(JOINT_AREAS) & set(p.areas):
+            if "movements" in p.unstated:
+                no("unstated", "joint-replacement", detail="movements")
+            elif "end-range" in moves:
+                no("movement", "joint-replacement", detail="end-range")
     return out
+
+
+def derived_rules(p: Practice) -> dict[str, list[Excluded]]:
+    """condition -> the rules that keep p out with it though its `avoid_if` does not name it
+    (for `routines validate`, so authors learn the rules their practices rely on)."""
+    from .models import CONDITIONS
+
+    found: dict[str, list[Excluded]] = {}
+    for c in CONDITIONS:
+        if c in p.avoid_if or c == "recent-injury":  # an injury rules out its own area, whatever the practice
+            continue
+        rules = [ex for ex in safety_rules(p, Request(10, (), (), (c,))) if ex.rule != "avoid-if"]
+        if rules:
+            found[c] = rules
+    return found
 
 
 def _missing_equipment(p: Practice, request: Request) -> list[str]:
@@ -187,22 +257,6 @@ def eligibility(library: Iterable[Practice], request: Request, history: History 
     return Eligibility(safe, tuple(excluded), gentler, left_out)
 
 
-def cautions_for(p: Practice, conditions: Iterable[str]) -> tuple[Caution, ...]:
-    """What to show before a practice: its stop rules, and every caution that speaks to one of the conditions.
-
-    A practice planned with care for a condition (`care_if`) whose file tags no
-    caution with that condition shows all its general cautions instead: one of
-    them may be the one that matters, and no words are matched to guess which.
-    """
-    conds = set(conditions)
-    cautions = [Caution(c) if isinstance(c, str) else c for c in p.cautions]
-    shown = [c for c in cautions if c.stop or set(c.conditions) & conds]
-    untold = [k for k in p.care_if if k in conds and not any(k in c.conditions for c in cautions)]
-    if untold:
-        shown += [c for c in cautions if not c.stop and not c.conditions]
-    return tuple(shown)
-
-
 # --- lengths -------------------------------------------------------------------------
 
 
@@ -219,7 +273,7 @@ def cycle_cap(p: Practice) -> int:
 def min_cycles(p: Practice) -> int:
     """The fewest cycles that still make the practice's dose (as written, unless the file says fewer will do)."""
     assert p.pacing is not None
-    least = getattr(p.pacing, "min_cycles", None)
+    least = p.pacing.min_cycles  # 0: the file sets no lower dose, so the cycles as written are the dose
     return min(p.pacing.cycles, least) if least else p.pacing.cycles
 
 
@@ -585,7 +639,7 @@ def plan(
         chosen = draw(day, history.weights)
     ordered = order(chosen, request)
     items = tuple(
-        PlanItem(practice=p, seconds=p.seconds, why=why, cautions=cautions_for(p, request.conditions))
+        PlanItem(practice=p, seconds=p.seconds, why=why, cautions=p.cautions_for(request.conditions))
         for p, why in ordered
     )
     return Plan(

@@ -201,8 +201,12 @@ def practice_detail(p: Practice, library: Library | None = None) -> None:
     title.append(clean(p.name), style="bold")
     title.append(f"  ({clean(p.id)})", style="dim")
     out.print(title)
-    for caution in p.cautions:
-        out.print(_text(f"! {caution}", "yellow"))
+    # Stop rules first; each caution names the conditions it speaks to.
+    for caution in sorted(p.cautions, key=lambda c: not c.stop):
+        line = _text(f"! {'Stop rule: ' if caution.stop else ''}{caution.text}", "yellow")
+        if caution.conditions:
+            line.append(_text(f"  (for {', '.join(caution.conditions)})", "dim"))
+        out.print(line)
     if p.avoid_if:
         out.print(_text("Not planned with: " + ", ".join(p.avoid_if), "yellow"))
     if p.care_if:

@@ -50,6 +50,23 @@ def json_schema() -> dict[str, Any]:
             "exhale": _seconds(0.5, "Seconds breathing out."),
             "hold_out": _seconds(0, "Seconds holding after the exhale."),
             "cycles": {"type": "integer", "minimum": 1, "maximum": 100, "description": "How many breaths."},
+            "min_cycles": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100,
+                "description": "The fewest breaths that still make the practice's dose (at most `cycles`); "
+                "nothing shortens it below that.",
+            },
+        },
+    }
+    caution = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text"],
+        "properties": {
+            "text": _text(500, "The caution."),
+            "conditions": dict(_words(models.CONDITIONS, "The conditions it speaks to."), minItems=1),
+            "stop": {"type": "boolean", "default": False, "description": "A stop rule: stop at once if ..."},
         },
     }
     practice = {
@@ -73,8 +90,17 @@ def json_schema() -> dict[str, Any]:
             "summary": _text(500, "One sentence: what it is and what it is for."),
             "steps": {"type": "array", "items": step, "description": "The steps, in order."},
             "pacing": pacing,
-            "intensity": {"enum": list(models.INTENSITIES), "default": "gentle"},
-            "position": {"enum": list(models.POSITIONS), "default": "sitting"},
+            "intensity": {
+                "enum": list(models.INTENSITIES),
+                "default": "moderate",
+                "description": "Pressure or effort. Left out, it is read as moderate, the safe reading.",
+            },
+            "position": {
+                "enum": [*models.POSITIONS, *models.POSITION_ALIASES],
+                "default": "sitting",
+                "description": "Where the body is. 'lying', from older files, is read as lying-back.",
+            },
+            "movements": _words(models.MOVEMENTS, "What it does that some conditions must avoid."),
             "equipment": _words(models.EQUIPMENT, "What you need."),
             "avoid_if": _words(models.CONDITIONS, "Never planned with these conditions."),
             "care_if": _words(models.CONDITIONS, "Planned with care: the gentler variant, or shown with its cautions."),
@@ -83,9 +109,18 @@ def json_schema() -> dict[str, Any]:
                 "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
                 "description": "Id of a gentler variant.",
             },
+            "family": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "maxLength": 64,
+                "description": "Practices that are variants of one pattern share a family; a session holds one of them.",
+            },
             "cautions": {
-                "oneOf": [_text(500, "A caution."), {"type": "array", "items": _text(500, "A caution.")}],
-                "description": "Shown before the practice.",
+                "oneOf": [
+                    _text(500, "A caution."),
+                    {"type": "array", "items": {"oneOf": [_text(500, "A caution."), caution]}},
+                ],
+                "description": "Shown before the practice: texts, or {text, conditions, stop} mappings.",
             },
             "evidence": {
                 "type": "object",
@@ -122,6 +157,7 @@ def vocabulary_markdown() -> str:
         f"- **equipment:** {', '.join(f'`{w}`' for w in models.EQUIPMENT)}",
         f"- **intensity:** {', '.join(f'`{w}`' for w in models.INTENSITIES)}",
         f"- **position:** {', '.join(f'`{w}`' for w in models.POSITIONS)}",
+        f"- **movements:** {', '.join(f'`{w}`' for w in models.MOVEMENTS)}",
     ]
     return "\n".join(lines)
 

@@ -170,36 +170,64 @@ def progression(p: Any) -> str | None:
 
 # --- why a practice is out ------------------------------------------------------------
 
-RULE_REASONS = {
-    "avoid-if": "its file says to avoid it with {condition}",
-    "fever": "with a fever, only breathing and meditation",
-    "breath-hold": "it holds the breath, which is not advised with {condition}",
-    "pressure": "firmer pressure is not advised with {condition}",
-    "leg-massage": "massage of the legs or feet is not advised with {condition}",
-    "injury": "it works on your injured {area}",
-    "paused": "practices for your {area} are paused after a red flag",
-    "gentle-only": "only gentle practices for your {area} for now",
-    "rested": "resting after it {cause}",
-    "equipment": "it needs {detail}, which your profile does not list",
-    "gentler-variant": "its gentler variant is used instead, for {condition}",
-    "lying-back": "it is done lying on the back, which is not advised with {condition}",
-    "movement": "it {detail}, which is not advised with {condition}",
-    "unstated": "its file does not say {detail}, which matters with {condition}",
-    "standing": "it is done standing without support, which is not advised with {condition}",
+# rule -> (what about the practice, and the words that tie it to the condition)
+RULE_REASONS: dict[str, tuple[str, str]] = {
+    "avoid-if": ("its file says to avoid it", " with {condition}"),
+    "fever": ("with a fever, only breathing and meditation", ""),
+    "fast-breathing": ("it breathes faster than 15 breaths a minute, which can cause over-breathing", ""),
+    "breath-hold": ("it holds the breath", ", which is not advised with {condition}"),
+    "pressure": ("it uses firm or deep pressure", ", which is not advised with {condition}"),
+    "leg-massage": ("it massages the legs or feet", ", which is not advised with {condition}"),
+    "no-feeling": ("it massages where feeling may be lost", " with {condition}"),
+    "massage": ("it is a massage, and where one would be safe is not known", " with {condition}"),
+    "injury": ("it works on your injured {area}", ""),
+    "paused": ("practices for your {area} are paused after a red flag", ""),
+    "gentle-only": ("only gentle practices for your {area} for now", ""),
+    "rested": ("resting after it {cause}", ""),
+    "equipment": ("it needs {equipment}, which your profile does not list", ""),
+    "gentler-variant": ("its gentler variant is used instead", ", for {condition}"),
+    "lying-back": ("it is done lying on the back", ", which is not advised with {condition}"),
+    "standing": ("it is done standing without a wall or chair to hold", ", which is not advised with {condition}"),
+    "movement": ("it {movement}", ", which is not advised with {condition}"),
+    "unstated": ("its file does not say its {detail}", ", which matters with {condition}"),
 }
 CAUSES = {"too-intense": "was marked too intense", "pain-rose": "pain rose in a session with it"}
 
 
-def excluded(ex: Excluded) -> str:
-    from .models import EQUIPMENT
+def excluded(ex: Excluded, *, with_condition: bool = True) -> str:
+    """Why a practice is out; without the condition, for a sentence that names it already."""
+    from .models import EQUIPMENT, MOVEMENTS
 
-    text = RULE_REASONS.get(ex.rule, ex.rule)
+    detail = ex.detail or ""
+    what, tail = RULE_REASONS.get(ex.rule, (ex.rule, ""))
+    text = what + (tail if with_condition and ex.condition else "")
     return text.format(
         condition=CONDITIONS[ex.condition][0] if ex.condition in CONDITIONS else ex.condition,
         area=AREAS.get(ex.area or "", ex.area),
-        cause=CAUSES.get(ex.detail or "", ex.detail),
-        detail=EQUIPMENT.get(ex.detail or "", ex.detail),
+        cause=CAUSES.get(detail, detail),
+        equipment=EQUIPMENT.get(detail, detail),
+        movement=MOVEMENTS.get(detail, detail),
+        detail=detail,
     )
+
+
+def safety_notes(p: Any, derived: dict[str, list[Excluded]]) -> list[str]:
+    """For `routines validate`: what the planner will do with a practice that its file does not say."""
+    notes = []
+    if p.unstated:
+        notes.append(
+            f"{p.id}: its file leaves out {listing(list(p.unstated))}; until it says, the safety rules take the "
+            "safe reading"
+            + (" (intensity counts as moderate)" if "intensity" in p.unstated and p.kind == "massage" else "")
+        )
+    by_reason: dict[tuple[str, str], list[str]] = {}
+    for condition, rules in derived.items():
+        for ex in rules:
+            advice = f"state its {ex.detail} in the file" if ex.rule == "unstated" else "say so in its avoid_if"
+            by_reason.setdefault((excluded(ex, with_condition=False), advice), []).append(CONDITIONS[condition][0])
+    for (reason, advice), conditions in by_reason.items():
+        notes.append(f"{p.id}: never planned with {listing(list(dict.fromkeys(conditions)))} ({reason}); {advice}")
+    return notes
 
 
 # --- red flags ----------------------------------------------------------------------------

@@ -107,10 +107,15 @@ def validate(
     """
     from .. import render
     from ..library import validate_paths
+    from ..planner import derived_rules
+    from ..words import plural, safety_notes
 
     out = render.console()
     checked = validate_paths(paths)
-    for path, count in checked:
-        out.print(render._text(f"ok  {path}  ({count} practices)"))
+    for path, practices in checked:
+        out.print(render._text(f"ok  {path}  ({plural(len(practices), 'practice')})"))
+        for p in practices:
+            for line in safety_notes(p, derived_rules(p)):
+                out.print(render.hanging(f"    note: {line}", "yellow"))
     if not checked:
         out.print("no routine files found")
