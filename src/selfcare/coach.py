@@ -95,8 +95,9 @@ def physical_areas(library: Library, practice_ids: Iterable[str]) -> set[str]:
 def feedback(sessions: Iterable[Session], measure: str | None = None) -> dict[str, Feedback]:
     """Per practice, its rated sessions and the average rating before and after them.
 
-    A session counts for a practice it included, unless the practice was marked
-    too intense in that session or in any later one. `measure` is "pain" or
+    A session counts for a practice it included and played to its end (not
+    skipped, not left partway), unless the practice was marked too intense in
+    that session or in any later one. `measure` is "pain" or
     "stress"; without it, pain is used where a practice has pain ratings, else stress.
     """
     ordered = sorted(sessions, key=lambda s: (s.day, s.logged_at))
@@ -107,7 +108,7 @@ def feedback(sessions: Iterable[Session], measure: str | None = None) -> dict[st
     rows: dict[tuple[str, str], list[Session]] = defaultdict(list)
     for s in ordered:
         for pid in dict.fromkeys(s.practices):
-            if pid in s.too_intense or (pid in too_intense_after and too_intense_after[pid] >= s.day):
+            if pid in s.partial or pid in s.too_intense or (pid in too_intense_after and too_intense_after[pid] >= s.day):
                 continue
             for what in ("pain", "stress"):
                 if getattr(s, f"{what}_before") is not None and getattr(s, f"{what}_after") is not None:
