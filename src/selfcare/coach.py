@@ -108,7 +108,11 @@ def feedback(sessions: Iterable[Session], measure: str | None = None) -> dict[st
     rows: dict[tuple[str, str], list[Session]] = defaultdict(list)
     for s in ordered:
         for pid in dict.fromkeys(s.practices):
-            if pid in s.partial or pid in s.too_intense or (pid in too_intense_after and too_intense_after[pid] >= s.day):
+            if (
+                pid in s.partial
+                or pid in s.too_intense
+                or (pid in too_intense_after and too_intense_after[pid] >= s.day)
+            ):
                 continue
             for what in ("pain", "stress"):
                 if getattr(s, f"{what}_before") is not None and getattr(s, f"{what}_after") is not None:

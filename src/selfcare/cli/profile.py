@@ -68,6 +68,13 @@ def setup(
     day_starts_at: Annotated[
         str | None, typer.Option("--day-starts-at", help="When your day starts (HH:MM, default 04:00).")
     ] = None,
+    equipment: Annotated[
+        str | None,
+        typer.Option(help="What you have to hand, comma-separated (tennis-ball,band...); a wall and a chair count."),
+    ] = None,
+    injured: Annotated[
+        str | None, typer.Option(help="With a recent injury: the injured areas, comma-separated.")
+    ] = None,
 ) -> None:
     """Set up your profile, asking for what the options do not give.
 
@@ -84,5 +91,7 @@ def setup(
         "days_per_week": None if days_per_week is None else str(days_per_week),
         "conditions": conditions,
         "day_starts_at": day_starts_at,
+        "equipment": equipment,
+        "injured": injured,
     }
     run_setup(given)

@@ -96,6 +96,23 @@ def run_setup(given: dict[str, str | None]) -> Profile:
             values[key] = answer
     if "conditions" not in values:
         values["conditions"] = health_screen(profile.conditions)
+    later = {
+        "injured": f"Where is the injury? ({', '.join(models.AREAS)}; Enter if you are not sure)",
+        "equipment": f"What do you have to hand? ({', '.join(e for e in models.EQUIPMENT if e not in ('wall', 'chair'))};"
+        " a wall and a chair are counted already)",
+    }
+    for key, prompt in later.items():
+        if key in values or (key == "injured" and "recent-injury" not in values["conditions"]):
+            continue
+        shown = current[key]
+        default = ",".join(shown) if shown else "none"
+        answer = _ask(prompt, key, default)
+        if answer is None:
+            answer = profiles.parse_value(key, default)
+            defaulted.append(f"{key} {default}")
+        values[key] = answer
+    if "equipment" in values:
+        values["equipment"] = tuple(dict.fromkeys(("wall", "chair", *values["equipment"])))
     profile = profile._replace(acknowledged=True, **values)
     profiles.save(paths.config_file(), profile)
     out.print(_text(f"Saved your profile in {paths.config_file()}", "green"))
