@@ -1,4 +1,4 @@
-"""The rules for days, streaks and weeks (PRODUCT.md), as a table, and their properties."""
+"""The rules for days, streaks and weeks (docs/rules.md), as a table, and their properties."""
 
 from __future__ import annotations
 
