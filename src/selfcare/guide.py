@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from .models import Practice
+    from .models import Caution, Practice
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 PHASE_WORDS = {"inhale": "Breathe in", "top-up": "A little more in", "hold": "Hold", "exhale": "Breathe out"}
@@ -46,7 +46,7 @@ class Segment:
     fill_to: float = 0.0  # ...and at its end
 
 
-def timeline(practices: Iterable[Practice], cards: Sequence[Sequence[Any]] = ()) -> list[Segment]:
+def timeline(practices: Iterable[Practice], cards: Sequence[Sequence[Caution]] = ()) -> list[Segment]:
     segments: list[Segment] = []
     for index, p in enumerate(practices):
         if index < len(cards) and cards[index]:
@@ -106,7 +106,7 @@ class View:
     next_text: str | None
     fill: float  # the pacer bar's level, 0..1
     count: int = 1  # the pacer's count within a phase: 1, 2, ... up to the phase's seconds (never 0)
-    cautions: tuple[Any, ...] = ()  # on a card: what to read before the practice
+    cautions: tuple[Caution, ...] = ()  # on a card: what to read before the practice
 
 
 class Done(NamedTuple):
@@ -121,7 +121,7 @@ class Done(NamedTuple):
 class Guide:
     practices: list[Practice]
     start: float
-    cards: Sequence[Sequence[Any]] = ()  # per practice: the cautions to show before it (empty: no card)
+    cards: Sequence[Sequence[Caution]] = ()  # per practice: the cautions to show before it (empty: no card)
     segments: list[Segment] = field(init=False)
     index: int = field(init=False, default=0)
     elapsed: float = field(init=False, default=0.0)  # in the current segment

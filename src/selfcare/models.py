@@ -9,10 +9,13 @@ the command pays at start-up. Nothing here does I/O.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+# A JSON object as `--json`, the caches and exports write it: its values really are arbitrary JSON.
+JsonObject: TypeAlias = dict[str, Any]
 
 KINDS: dict[str, str] = {
     "massage": "self-massage",
@@ -214,7 +217,7 @@ class Caution(NamedTuple):
     conditions: tuple[str, ...] = ()
     stop: bool = False  # "stop at once if ...": shown first, before every practice
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {"text": self.text, "conditions": list(self.conditions), "stop": self.stop}
 
 
@@ -267,7 +270,7 @@ class Practice(NamedTuple):
         steps = sum(step.total_seconds for step in self.steps)
         return steps + (self.pacing.total_seconds if self.pacing else 0)
 
-    def summary_dict(self) -> dict[str, Any]:
+    def summary_dict(self) -> JsonObject:
         return {
             "id": self.id,
             "name": self.name,
@@ -291,7 +294,7 @@ class Profile(NamedTuple):
     quiet_hours: str = DEFAULT_QUIET_HOURS  # "" for none
     acknowledged: bool = False  # the first-run disclaimer was read
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "areas": list(self.areas),
             "goals": list(self.goals),
@@ -339,7 +342,7 @@ class Feedback(NamedTuple):
     def change(self) -> float:
         return self.after - self.before
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return dict(self._asdict())
 
 
@@ -353,7 +356,7 @@ class Rest(NamedTuple):
     before: int | None = None  # for "pain-rose": the session's pain before and after
     after: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return dict(self._asdict())
 
 
@@ -367,11 +370,11 @@ class Limit(NamedTuple):
     until: str
     pain: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return dict(self._asdict())
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Limit:
+    def from_dict(cls, d: JsonObject) -> Limit:
         return cls(**d)
 
 
@@ -395,7 +398,7 @@ class Why(NamedTuple):
     gentler_than: str | None = None  # the name of the practice it replaces...
     condition: str | None = None  # ...for this condition
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         d = self._asdict()
         d["areas"], d["goals"] = list(self.areas), list(self.goals)
         d["rest"] = self.rest.to_dict() if self.rest else None
@@ -403,7 +406,7 @@ class Why(NamedTuple):
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Why:
+    def from_dict(cls, d: JsonObject) -> Why:
         return cls(
             role=d["role"],
             areas=tuple(d["areas"]),
@@ -425,13 +428,13 @@ class Note(NamedTuple):
     goal: str | None = None
     limit: Limit | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         d = self._asdict()
         d["limit"] = self.limit.to_dict() if self.limit else None
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Note:
+    def from_dict(cls, d: JsonObject) -> Note:
         return cls(d["kind"], d["area"], d["goal"], Limit.from_dict(d["limit"]) if d["limit"] else None)
 
 
@@ -463,7 +466,7 @@ class PlanItem(NamedTuple):
         Any, ...
     ] = ()  # the cautions to show before it: its stop rules and those for the person's conditions
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         from .words import reason
 
         p = self.practice
@@ -494,7 +497,7 @@ class Plan(NamedTuple):
     def total_seconds(self) -> int:
         return sum(item.seconds for item in self.items)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         from .words import note
 
         return {
@@ -530,7 +533,7 @@ class Session(NamedTuple):
     skipped: tuple[str, ...] = ()  # practices skipped in a guided session: not done, kept for the record
     skipped_seconds: tuple[int, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "id": self.id,
             "date": self.day,
@@ -556,7 +559,7 @@ class RestDay(NamedTuple):
     day: str
     reason: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {"date": self.day, "reason": self.reason}
 
 
@@ -569,7 +572,7 @@ class Flag(NamedTuple):
     area: str | None
     message: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         return {
             "session_id": self.session_id,
             "date": self.day,

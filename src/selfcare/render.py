@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .safetext import clean as clean
 from .safetext import to_json
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     from .library import Library
-    from .logbook import Logged, Rested
+    from .logbook import Cleared, Logged, Rested
     from .models import Excluded, Plan, Practice, Profile, Session
     from .reports import Ratings, Report
     from .stats import Streak
@@ -30,7 +32,7 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False)
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     sys.stdout.write(to_json(data) + "\n")
 
 
@@ -45,13 +47,13 @@ def clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _text(value: object, style: str = "") -> Any:
+def _text(value: object, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(clean(value), style=style)
 
 
-def hanging(value: object, style: str = "") -> Any:
+def hanging(value: object, style: str = "") -> Table:
     """A line whose wrapped part starts under its first word: '  • text' keeps the text's left edge."""
     from rich.table import Table
     from rich.text import Text
@@ -81,7 +83,7 @@ def disclaimer(after: str | None = None, *, stderr: bool = False) -> None:
     err.print()
 
 
-def cleared(result: Any) -> None:
+def cleared(result: Cleared) -> None:
     from .models import AREAS
 
     area = AREAS[result.area]
@@ -99,13 +101,13 @@ def cleared(result: Any) -> None:
 TOP_NOTES = ("limit", "fever", "injury")  # shown above the plan: they change what it holds
 
 
-def plan_notes(plan: Plan, *, top: bool) -> list[Any]:
+def plan_notes(plan: Plan, *, top: bool) -> list[Table]:
     from .words import note
 
     return [hanging(f"! {note(n)}", "yellow") for n in plan.notes if (n.kind in TOP_NOTES) == top]
 
 
-def caution_lines(plan: Plan) -> list[Any]:
+def caution_lines(plan: Plan) -> list[Table]:
     """The cautions to read before the practices: stop rules and those for the person's conditions."""
     from .models import CONDITIONS
 
@@ -294,7 +296,7 @@ def logged(result: Logged) -> None:
     unsuitable_lines(result.unsuitable, out)
 
 
-def unsuitable_lines(found: tuple[Excluded, ...], out: Any) -> None:
+def unsuitable_lines(found: tuple[Excluded, ...], out: Console) -> None:
     """After `log`: practices the planner would have left out for this person (logged all the same)."""
     from .words import excluded
 
@@ -616,7 +618,7 @@ def doctor_view(findings: list[tuple[str, str, str]]) -> None:
         out.print(line)
 
 
-def session_summary(result: Any) -> None:
+def session_summary(result: Logged) -> None:
     """After a guided session: what was done, the ratings, and the streak."""
     from rich.panel import Panel
     from rich.table import Table

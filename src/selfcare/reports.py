@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import stats
 
 if TYPE_CHECKING:
     from .coach import Progression
     from .library import Library
-    from .models import Flag, Session
+    from .models import Flag, JsonObject, Session
     from .store import Store
 
 HANDS_ON = ("massage", "stretch")
@@ -133,8 +133,8 @@ class Report:
     def minutes(self) -> float:
         return round(self.seconds / 60, 1)
 
-    def to_dict(self) -> dict[str, Any]:
-        def rows(items: tuple[Any, ...]) -> list[dict[str, Any]]:
+    def to_dict(self) -> JsonObject:
+        def rows(items: tuple[NamedTuple, ...]) -> list[JsonObject]:
             return [dict(i._asdict()) for i in items]
 
         return {

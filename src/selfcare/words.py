@@ -11,9 +11,12 @@ it, JSON carries it as is.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .models import AREAS, CONDITIONS, GOALS, Excluded, Feedback, Limit, Note, PlanItem, Rest
+from .models import AREAS, CONDITIONS, GOALS, Excluded, Feedback, Limit, Note, PlanItem, Practice, Rest
+
+if TYPE_CHECKING:
+    from .coach import Progression
 
 RULE_WORDS = {
     "worse-twice": "pain was higher after two sessions in a row",
@@ -160,7 +163,7 @@ def note(n: Note) -> str:
     return n.kind
 
 
-def progression(p: Any) -> str | None:
+def progression(p: Progression) -> str | None:
     if p.level <= 1.0:
         return None
     return (
@@ -211,7 +214,7 @@ def excluded(ex: Excluded, *, with_condition: bool = True) -> str:
     )
 
 
-def safety_notes(p: Any, derived: dict[str, list[Excluded]]) -> list[str]:
+def safety_notes(p: Practice, derived: dict[str, list[Excluded]]) -> list[str]:
     """For `routines validate`: what the planner will do with a practice that its file does not say."""
     notes = []
     if p.unstated:

@@ -12,13 +12,26 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..guide import CARD, SIDE_WORDS, Guide, View
 from ..render import clean, clock
 
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.panel import Panel
+    from rich.text import Text
+
 KIND_STYLE = {"massage": "magenta", "stretch": "cyan", "breathing": "blue", "meditation": "green"}
+
+
+class Keys(Protocol):
+    """Where key presses come from: a terminal, or a script in tests."""
+
+    def raw(self) -> AbstractContextManager[Keys]: ...
+
+    def read(self, timeout: float) -> str | None: ...
 
 
 class TerminalKeys:
@@ -61,7 +74,7 @@ class TerminalKeys:
         return data.decode("utf-8", "ignore")[:1].lower() or None
 
 
-def _bar(fraction: float, width: int, style: str) -> Any:
+def _bar(fraction: float, width: int, style: str) -> Text:
     from rich.text import Text
 
     filled = max(0, min(width, round(width * fraction)))
@@ -69,7 +82,7 @@ def _bar(fraction: float, width: int, style: str) -> Any:
     return Text("█" * filled, style=style) + Text("░" * (width - filled), style="grey30")
 
 
-def draw(view: View, width: int = 60) -> Any:
+def draw(view: View, width: int = 60) -> Panel:
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -77,7 +90,7 @@ def draw(view: View, width: int = 60) -> Any:
     p = view.practice
     seg = view.segment
     style = KIND_STYLE.get(p.kind, "white")
-    lines: list[Any] = []
+    lines: list[Text] = []
     head = Text()
     head.append(clean(p.name), style=f"bold {style}")
     head.append(f"   {p.kind} · {view.practice_no} of {view.practices}", style="dim")
@@ -126,12 +139,12 @@ def draw(view: View, width: int = 60) -> Any:
 
 def play(
     guide: Guide,
-    keys: Any,
+    keys: Keys,
     *,
     quiet: bool,
     now: Callable[[], float] = time.monotonic,
-    render: Callable[[View, int], Any] = draw,
-    out: Any = None,
+    render: Callable[[View, int], RenderableType] = draw,
+    out: Console | None = None,
 ) -> None:
     """Run the guide on the terminal until it is finished or stopped.
 
