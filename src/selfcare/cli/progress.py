@@ -54,7 +54,9 @@ def report(
     ] = None,
     include_notes: Annotated[
         bool,
-        typer.Option("--include-notes", help="Put your session notes in --for-therapist and --html (left out otherwise)."),
+        typer.Option(
+            "--include-notes", help="Put your session notes in --for-therapist and --html (left out otherwise)."
+        ),
     ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600).")
