@@ -79,7 +79,7 @@ def quarter() -> dict[str, Any]:
     flags: list[dict[str, Any]] = []
     for i in range(DAYS):
         day = FIRST + timedelta(days=i)
-        if day in TRAVEL or (i > 0 and rng.random() < 0.17):
+        if day in TRAVEL or (i > 0 and rng.random() < 0.17 and day not in NOTES):
             continue
         progress = i / (DAYS - 1)
         fields: dict[str, Any] = {"practices": ROUTINES[i % len(ROUTINES)]}

@@ -56,6 +56,7 @@ figcaption { font-size: .85rem; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 table { border-collapse: collapse; font-size: .9rem; }
 th, td { text-align: left; padding: .2rem .6rem .2rem 0; }
+.numbers { margin: .4rem 0 .8rem; }
 .numbers th, .numbers td { border-bottom: 1px solid var(--line); }
 .numbers td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .calendar { border-collapse: separate; border-spacing: 2px; font-size: .62rem; table-layout: fixed; width: 100%; }
@@ -77,7 +78,7 @@ footer { margin-top: 2rem; font-size: .85rem; border-top: 1px solid var(--line);
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; margin-top: 1.1rem; }
-  figure, table, li, .profile, .keep { break-inside: avoid; }
+  figure, table, li, .profile, .keep, .pair { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 @media (max-width: 40rem) { .pair { grid-template-columns: 1fr; } }
@@ -427,16 +428,16 @@ def _ratings_section(data: Report) -> list[str]:
     ]
     if not rated:
         return [*out, "<p>No pain or stress ratings were logged in this period.</p>", "</section>"]
-    out.append('<table class="numbers keep"><thead><tr><th></th><th>sessions rated before and after</th>')
+    out.append('<div class="keep"><table class="numbers"><thead><tr><th></th><th>sessions rated before and after</th>')
     out.append("<th>before</th><th>after</th><th>change</th></tr></thead><tbody>")
     for key, r in rated:
         out.append(
             f'<tr><th scope="row">{key}</th><td class="n">{r.sessions}</td><td class="n">{r.avg_before:.1f}</td>'
             f'<td class="n">{r.avg_after:.1f}</td><td class="n">{r.avg_change:+.1f}</td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     if data.pain_by_area:
-        out.append('<table class="numbers keep"><thead><tr><th>pain by area (massage and stretches)</th>')
+        out.append('<div class="keep"><table class="numbers"><thead><tr><th>pain by area (massage and stretches)</th>')
         out.append("<th>sessions</th><th>before</th><th>after</th><th>before: first half → second half</th>")
         out.append("</tr></thead><tbody>")
         for area, a in data.pain_by_area.items():
@@ -447,7 +448,7 @@ def _ratings_section(data: Report) -> list[str]:
                 f'<tr><th scope="row">{_e(area)}</th><td class="n">{a.sessions}</td><td class="n">{a.avg_before:.1f}'
                 f'</td><td class="n">{a.avg_after:.1f}</td><td class="n">{trend}</td></tr>'
             )
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
     out.append("</section>")
     return out
 
