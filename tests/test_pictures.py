@@ -6,7 +6,7 @@ rendered and printed by headless Chromium where Debian's package is there.
 
 from __future__ import annotations
 
-import json
+import itertools
 import re
 import subprocess
 import sys
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import quarter
 from browser import CHROMIUM, Browser
 from conftest import app, file_mode
@@ -74,7 +73,7 @@ def test_weeks_hold_minutes_and_ratings_with_gaps_never_zeros(run) -> None:
 def test_weeks_add_up_to_the_reports_own_figures(quarterly) -> None:
     weeks = quarterly["weeks"]
     assert weeks[0]["start"] == quarterly["since"] and weeks[-1]["end"] == quarterly["as_of"]
-    for a, b in zip(weeks, weeks[1:], strict=False):
+    for a, b in itertools.pairwise(weeks):
         assert date.fromisoformat(b["start"]) == date.fromisoformat(a["end"]) + timedelta(days=1)
         assert date.fromisoformat(b["start"]).weekday() == 0
     for measure in ("pain", "stress"):
@@ -137,8 +136,7 @@ def test_report_draws_weekly_trends_that_fit_the_screen(run, quarterly, width: i
     for measure in ("pain", "stress"):
         for when in ("before", "after"):
             want = "".join(
-                "·" if w[f"{measure}_{when}"] is None else SPARKS[round(7 * w[f"{measure}_{when}"] / 10)]
-                for w in shown
+                "·" if w[f"{measure}_{when}"] is None else SPARKS[round(7 * w[f"{measure}_{when}"] / 10)] for w in shown
             )
             assert lines[f"{measure} {when}"] == want, (measure, when)
     assert "· fewer than 2 rated sessions that week" in " ".join(out.split())
@@ -289,7 +287,7 @@ def test_the_page_is_self_contained_private_and_draws_from_the_report(run, quart
 def test_notes_are_put_in_when_asked_and_shown_as_text(run, quarterly, tmp_path: Path) -> None:
     hostile = '<script>alert("x")</script> & <img src=//evil.example/a.png> \x1b[31m'
     run("log", "neck-trap-knead", "--date", "2026-11-26", "--note", hostile)
-    path, text, result = write_page(run, tmp_path, "--include-notes")
+    _, text, result = write_page(run, tmp_path, "--include-notes")
     assert "left out" not in result.stderr
     page = Page(text)
     assert_requests_nothing(text, page)
