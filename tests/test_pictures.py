@@ -320,6 +320,15 @@ def test_for_therapist_offers_the_page_besides_markdown(run, quarterly, tmp_path
     assert "left out" not in shared.stderr
 
 
+def test_an_empty_log_writes_a_page_that_says_so_and_a_folder_is_refused(run, tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    run("report", "--html", str(page))
+    words = Page(page.read_text()).words()
+    assert "Nothing was logged in this period." in words and "Active on" not in words
+    assert "No pain or stress ratings were logged in this period." in words and "Week by week" not in words
+    assert "folder" in run.fails("report", "--html", str(tmp_path), "--force")
+
+
 def test_html_with_json_or_output_is_one_clear_error(run, tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     assert "--json" in run.fails("report", "--html", str(page), "--json")

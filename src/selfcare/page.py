@@ -98,9 +98,8 @@ def _long_day(text: str) -> str:
 def therapist_html(data: Report, profile: Profile, *, include_notes: bool = False) -> str:
     """The whole page, as text: the year calendar, weekly trends, minutes, what helped, professionals, flags."""
     charts = _Charts()
-    from .words import duration, plural, progression
+    from .words import plural
 
-    counted = data.days - data.before_first
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -126,20 +125,7 @@ def therapist_html(data: Report, profile: Profile, *, include_notes: bool = Fals
     ]
     if profile.conditions:
         parts.append(f"<dt>Health conditions</dt><dd>{_e(', '.join(profile.conditions))}</dd>")
-    parts += ["</dl>", "</header>", '<section id="practice">', "<h2>Practice</h2>", "<ul>"]
-    parts.append(
-        f"<li>Active on {data.active_days} of {plural(counted, 'day')} ({data.consistency:.0%}; rest days "
-        f"{'and days before the first session ' if data.before_first else ''}left out), "
-        f"{plural(data.sessions, 'session')}, {duration(data.seconds)} in all.</li>"
-    )
-    parts.append(f"<li>Habit strength {data.habit_strength:.0%}.</li>")
-    if data.practices:
-        top = ", ".join(f"{_e(p.name)} ×{p.times}" for p in data.practices[:8])
-        parts.append(f"<li>Most practised: {top}.</li>")
-    grown = progression(data.progression)
-    if grown:
-        parts.append(f"<li>Progression: {_e(grown)}.</li>")
-    parts += ["</ul>", "</section>"]
+    parts += ["</dl>", "</header>", '<section id="practice">', "<h2>Practice</h2>", *_practice(data), "</section>"]
     parts += _year_section(data.year)
     with charts:
         parts += _trends_section(data, charts)
@@ -163,6 +149,26 @@ def therapist_html(data: Report, profile: Profile, *, include_notes: bool = Fals
         "",
     ]
     return "\n".join(parts)
+
+
+def _practice(data: Report) -> list[str]:
+    from .words import duration, plural, progression
+
+    if not data.sessions:
+        return ["<p>Nothing was logged in this period.</p>"]
+    counted = data.days - data.before_first
+    items = [
+        f"Active on {data.active_days} of {plural(counted, 'day')} ({data.consistency:.0%}; rest days "
+        f"{'and days before the first session ' if data.before_first else ''}left out), "
+        f"{plural(data.sessions, 'session')}, {duration(data.seconds)} in all.",
+        f"Habit strength {data.habit_strength:.0%}.",
+    ]
+    if data.practices:
+        items.append("Most practised: " + ", ".join(f"{_e(p.name)} ×{p.times}" for p in data.practices[:8]) + ".")
+    grown = progression(data.progression)
+    if grown:
+        items.append(f"Progression: {_e(grown)}.")
+    return ["<ul>", *(f"<li>{item}</li>" for item in items), "</ul>"]
 
 
 # --- the year calendar ----------------------------------------------------------------------

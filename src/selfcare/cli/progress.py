@@ -76,6 +76,8 @@ def report(
         raise SelfcareError("--year covers the last 53 weeks; leave out --days, or leave out --year")
     if html is not None and (json or output is not None):
         raise SelfcareError("--html writes a page; leave out --json and --output")
+    if html is not None and html.is_dir():
+        raise SelfcareError(f"{html} is a folder; --html takes the name of the file to write")
     if html is not None and html.exists() and not force:
         raise SelfcareError(f"{html} already exists; use --force to overwrite it")
     profile, _ = load_profile()
