@@ -268,7 +268,7 @@ def test_pro_sessions_count_and_show_in_the_report_for_the_therapist(run, tmp_pa
     run("log", _neck(), "--date", "2026-11-26", "--pain-before", "8", "--pain-after", "5", "--note", "after the drive")
     assert run.json("streak")["current"] == 2
     page = tmp_path / "for-my-therapist.md"
-    run("report", "--for-therapist", "--output", str(page))
+    run("report", "--for-therapist", "--include-notes", "--output", str(page))
     text = page.read_text()
     assert oct(page.stat().st_mode & 0o777) == "0o600"
     assert text.startswith("# Self-care summary")

@@ -173,7 +173,7 @@ SCREENS: dict[str, tuple[tuple[str, ...] | None, list[str]]] = {
     "rest": (("rest", "--date", "2026-11-24", "--reason", REASON), [visible(REASON)]),
     "streak": (("streak",), []),
     "report --for-therapist": (
-        ("report", "--for-therapist"),
+        ("report", "--for-therapist", "--include-notes"),
         [md(visible(NAME)), md(visible(NOTE)), md(visible(PRO_NOTE))],
     ),
     "export --format csv": (("export", "--format", "csv"), [visible(NOTE), visible(PRO_NOTE)]),

@@ -502,6 +502,7 @@ def report_view(data: Report) -> None:
         if r.sessions and r.avg_change is not None:
             style = "green" if r.avg_change < 0 else "yellow" if r.avg_change > 0 else ""
             out.print(Text(_rating_line(name, r), style=style))
+    weekly_trends(data, out)
     if data.helped_most:
         out.print(Text("\nfell most in the sessions that included", style="bold"))
         for h in data.helped_most:
@@ -527,11 +528,166 @@ def report_view(data: Report) -> None:
         out.print(_text("\nNothing logged in this window yet.", "dim"))
 
 
+# --- pictures: weekly trends and the year calendar ------------------------------
+
+_SPARKS = "▁▂▃▄▅▆▇█"  # heights, readable without colour
+_GAP = "·"  # a week with too few ratings: a gap, never a zero
+_TREND_LABEL = 16  # "  stress before "
+_TREND_TAIL = 14  # " 10.0 → 10.0"
+
+
+def _spark(values: list[float | None], top: float, gap: str) -> str:
+    marks = []
+    for v in values:
+        if v is None:
+            marks.append(gap)
+        else:
+            marks.append(_SPARKS[min(7, round(7 * v / top)) if top > 0 else 0])
+    return "".join(marks)
+
+
+def _first_last(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    return f"{known[0]:.1f}" if len(known) == 1 else f"{known[0]:.1f} → {known[-1]:.1f}"
+
+
+def weekly_trends(data: Report, out: Console | None = None) -> None:
+    """Sparklines, one mark a week: home minutes, and pain and stress before and after on the 0–10 scale."""
+    from rich.text import Text
+
+    from .words import duration, short_day
+
+    out = out or console()
+    weeks = [w for w in data.weeks if w.minutes is not None]  # from the week of the first session on
+    if len(weeks) < 2 or not data.sessions:
+        return
+    room = max(4, out.width - _TREND_LABEL - _TREND_TAIL)
+    shown = weeks[-room:]
+    title = f"week by week, {short_day(shown[0].start)} – {short_day(shown[-1].end)}"
+    if len(shown) < len(weeks):
+        title += f" (the last {len(shown)} weeks)"
+    out.print(Text(f"\n{title}", style="bold"))
+    minutes = [w.minutes for w in shown]
+    top = max((m for m in minutes if m is not None), default=0.0)
+    rows: list[tuple[str, str, str, str]] = [
+        ("minutes", _spark(minutes, top, " "), f" █ = {duration(round(top) * 60)}" if top >= 1 else "", "cyan"),
+    ]
+    gaps = False
+    for measure in ("pain", "stress"):
+        before = [getattr(w, f"{measure}_before") for w in shown]
+        after = [getattr(w, f"{measure}_after") for w in shown]
+        if all(v is None for v in before):
+            continue
+        gaps = gaps or any(v is None for v in before)
+        rows.append((f"{measure} before", _spark(before, 10, _GAP), _first_last(before), "yellow"))
+        rows.append(("after".rjust(len(measure) + 6), _spark(after, 10, _GAP), _first_last(after), "green"))
+    for label, marks, tail, style in rows:
+        line = Text(f"  {label:<{_TREND_LABEL - 2}}")
+        line.append(marks, style=style)
+        line.append(f" {tail}" if tail and not tail.startswith(" ") else tail, style="dim")
+        out.print(line, no_wrap=True, overflow="crop")
+    notes = []
+    if len(rows) > 1:
+        notes.append("pain and stress 0–10 (█ = 10), averaged over sessions rated before and after")
+    if gaps:
+        notes.append(f"{_GAP} fewer than {data.min_rated} rated sessions that week")
+    for note in notes:
+        out.print(hanging(f"  {note}", "dim"))
+
+
+_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+
+def year_calendar(data: Report, out: Console | None = None) -> None:
+    """The year as a contribution graph: a column a week, a row a weekday; wraps into blocks on narrow screens."""
+    import math
+    from datetime import date
+
+    from rich.text import Text
+
+    out = out or console()
+    days = list(data.year)
+    if not days:
+        return
+    columns = [days[i : i + 7] for i in range(0, len(days), 7)]
+    top = max((c.minutes for c in days), default=0)
+    per_block = max(1, out.width - 3)
+    blocks = math.ceil(len(columns) / per_block)
+    per_block = math.ceil(len(columns) / blocks)
+    for b in range(blocks):
+        part = columns[b * per_block : (b + 1) * per_block]
+        labels: list[tuple[int, str]] = []  # a month's name over the first week that starts in it
+        for j, week in enumerate(part):
+            monday = date.fromisoformat(week[0].date)
+            if j == 0 or monday.month != date.fromisoformat(part[j - 1][0].date).month:
+                labels.append((j, f"{monday:%b}"))
+        if len(labels) > 1 and labels[1][0] < 4:
+            labels.pop(0)  # the first column's month only when its name fits before the next
+        months = [" "] * (3 + len(part) + 3)
+        for j, label in labels:
+            if 3 + j + len(label) <= out.width:
+                months[3 + j : 3 + j + len(label)] = list(label)
+        if b:
+            out.print()
+        out.print(Text("".join(months).rstrip(), style="dim"), no_wrap=True, overflow="crop")
+        for r, name in enumerate(_WEEKDAYS):
+            line = Text(f"{name} ", style="dim")
+            for week in part:
+                if r >= len(week):
+                    break  # after the as-of day
+                cell = week[r]
+                if cell.before:
+                    line.append(" ")
+                elif cell.rest:
+                    line.append("~", style="blue")
+                elif cell.pro and cell.minutes == 0:
+                    line.append("P", style="magenta")
+                else:
+                    level = _level(cell.minutes, top)
+                    line.append(_CELLS[level], style=_SHADES[level])
+            out.print(line, no_wrap=True, overflow="crop")
+    legend = Text("less ", style="dim")
+    for cell_mark, shade in zip(_CELLS, _SHADES, strict=True):
+        legend.append(cell_mark, style=shade)
+    legend.append(" more minutes at home  ~ rest  P with a professional", style="dim")
+    out.print(legend)
+    if any(c.before for c in days):
+        out.print(_text("blank: before your first session", "dim"))
+
+
+def year_view(data: Report) -> None:
+    """`report --year`: the year calendar, the year's figures and its weekly trends."""
+    from rich.text import Text
+
+    from .words import duration, plural
+
+    out = console()
+    out.print(Text(f"{_day_words(data.since)} – {_day_words(data.as_of)}  ({data.days} days)", style="bold"))
+    year_calendar(data, out)
+    if not data.sessions:
+        out.print(_text("\nNothing logged in this year yet.", "dim"))
+        return
+    out.print()
+    out.print(
+        hanging(
+            f"active on {data.active_days} of {plural(data.days - data.before_first, 'day')} since your first "
+            f"session ({data.consistency:.0%}, rest days left out); {duration(data.seconds)} in "
+            f"{plural(data.sessions, 'session')}"
+        )
+    )
+    weekly_trends(data, out)
+
+
 # --- for a therapist ----------------------------------------------------------
 
 
-def therapist_markdown(data: Report, profile: Profile) -> str:
-    """A one-page summary a person can print or send to their therapist (the figures of `report`)."""
+def therapist_markdown(data: Report, profile: Profile, *, include_notes: bool = False) -> str:
+    """A one-page summary a person can print or send to their therapist (the figures of `report`).
+
+    Notes, the person's own words, are left out unless `include_notes`.
+    """
     from datetime import date
 
     from .words import duration, flag_summary, plural, progression
@@ -569,7 +725,7 @@ def therapist_markdown(data: Report, profile: Profile) -> str:
     if data.pro_sessions:
         lines += ["", "## Sessions with a professional", ""]
         for s in data.pro_sessions:
-            note = f" — {md(s.note)}" if s.note else ""
+            note = f" — {md(s.note)}" if s.note and include_notes else ""
             lines.append(f"- {day(s.date)}: {s.pro.replace('-', ' ')}, {duration(s.minutes * 60)}{note}")
     lines += ["", "## Pain and stress (0–10)", ""]
     if data.pain.sessions or data.stress.sessions:
@@ -599,7 +755,7 @@ def therapist_markdown(data: Report, profile: Profile) -> str:
         lines += [f"- {day(f.date)}: {md(flag_summary(f.rule, f.area, f.pain))}" for f in data.flags]
     else:
         lines.append("None.")
-    if data.notes:
+    if data.notes and include_notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {day(n.date)}: {md(n.note)}" for n in data.notes[-12:]]
     if profile.conditions:

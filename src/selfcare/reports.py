@@ -17,10 +17,12 @@ from . import stats
 if TYPE_CHECKING:
     from .coach import Progression
     from .library import Library
-    from .models import Flag, JsonObject, Session
+    from .models import Feedback, Flag, JsonObject, RestDay, Session
     from .store import Store
 
 HANDS_ON = ("massage", "stretch")
+MIN_RATED = 2  # a week's average rating needs this many sessions rated before and after; fewer is a gap, never zero
+YEAR_WEEKS = 53  # the year calendar: this week and the 52 before it, Monday first
 
 
 def streak(store: Store, as_of: date, days_per_week: int) -> stats.Streak:
@@ -58,6 +60,13 @@ class Helped(NamedTuple):
     avg_before: float
     avg_after: float
     avg_change: float
+    last_day: str = ""  # the last of those sessions
+
+    def feedback(self) -> Feedback:
+        """The claim as the coach's record, for words.feedback ("in the 4 sessions that included it...")."""
+        from .models import Feedback
+
+        return Feedback(self.id, self.measure, self.sessions, self.avg_before, self.avg_after, self.last_day)
 
 
 class CalendarDay(NamedTuple):
@@ -67,6 +76,24 @@ class CalendarDay(NamedTuple):
     rest: bool
     pro: bool  # a session with a professional that day
     before: bool  # before the first session ever logged
+
+
+class Week(NamedTuple):
+    """One week of the window, Monday to Sunday cut to the window: a point of the trends.
+
+    A rating's averages are None (a gap) when fewer than MIN_RATED sessions of
+    the week were rated before and after; `*_sessions` still counts them.
+    """
+
+    start: str
+    end: str
+    minutes: float | None  # home practice, as in the calendar; None when the whole week is before the first session
+    pain_sessions: int
+    pain_before: float | None
+    pain_after: float | None
+    stress_sessions: int
+    stress_before: float | None
+    stress_after: float | None
 
 
 class ProSession(NamedTuple):
@@ -128,6 +155,9 @@ class Report:
     notes: tuple[DatedNote, ...]
     flags: tuple[RaisedFlag, ...]
     progression: Progression
+    weeks: tuple[Week, ...] = ()  # the window week by week, oldest first
+    year: tuple[CalendarDay, ...] = ()  # the year calendar: YEAR_WEEKS weeks to the as-of day, whatever the window
+    min_rated: int = MIN_RATED
 
     @property
     def minutes(self) -> float:
@@ -162,6 +192,9 @@ class Report:
             "notes": rows(self.notes),
             "flags": rows(self.flags),
             "progression": self.progression.to_dict(),
+            "weeks": rows(self.weeks),
+            "min_rated": self.min_rated,
+            "year": rows(self.year),
         }
 
 
@@ -205,28 +238,12 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             f.before,
             f.after,
             round(f.after - f.before, 1),
+            f.last_day,
         )
         for f in found[:5]
     )
 
-    home: dict[str, int] = defaultdict(int)
-    pro_days: set[str] = set()
-    for s in sessions:
-        if s.pro:
-            pro_days.add(s.day)
-        else:
-            home[s.day] += s.seconds
-    calendar = tuple(
-        CalendarDay(
-            date=d,
-            minutes=round(home.get(d, 0) / 60, 1),
-            sessions=totals.get(d, (0, 0))[0],
-            rest=d in rest_window,
-            pro=d in pro_days,
-            before=first is None or d < first,
-        )
-        for d in _days(since, days)
-    )
+    calendar = _calendar(sessions, totals, rest_window, first, since, days)
     pros = tuple(
         ProSession(s.day, s.pro, round(s.seconds / 60, 1), s.note) for s in reversed(sessions) if s.pro is not None
     )
@@ -258,7 +275,81 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         notes=tuple(DatedNote(s.day, s.note) for s in reversed(sessions) if s.note is not None),
         flags=tuple(_raised(store, f) for f in store.flags(lo, hi)),
         progression=progression(store, as_of),
+        weeks=_weeks(sessions, since, as_of, first),
+        year=_year(store, as_of, first, rest_all),
     )
+
+
+def year_start(as_of: date) -> date:
+    """The first day of the year calendar: the Monday YEAR_WEEKS - 1 weeks before the as-of day's week."""
+    return as_of - timedelta(days=as_of.weekday(), weeks=YEAR_WEEKS - 1)
+
+
+def year_days(as_of: date) -> int:
+    """How many days the year calendar holds (365 to 371): the window of `report --year`."""
+    return (as_of - year_start(as_of)).days + 1
+
+
+def _calendar(
+    sessions: list[Session],
+    totals: dict[str, tuple[int, int]],
+    rest: set[str],
+    first: str | None,
+    since: date,
+    days: int,
+) -> tuple[CalendarDay, ...]:
+    """Each day from `since`: home minutes, sessions, rest, a professional, before the first session."""
+    home: dict[str, int] = defaultdict(int)
+    pro_days: set[str] = set()
+    for s in sessions:
+        if s.pro:
+            pro_days.add(s.day)
+        else:
+            home[s.day] += s.seconds
+    return tuple(
+        CalendarDay(
+            date=d,
+            minutes=round(home.get(d, 0) / 60, 1),
+            sessions=totals.get(d, (0, 0))[0],
+            rest=d in rest,
+            pro=d in pro_days,
+            before=first is None or d < first,
+        )
+        for d in _days(since, days)
+    )
+
+
+def _year(store: Store, as_of: date, first: str | None, rest_all: list[RestDay]) -> tuple[CalendarDay, ...]:
+    start = year_start(as_of)
+    lo, hi = start.isoformat(), as_of.isoformat()
+    totals = store.day_totals(lo, hi)
+    rest = {r.day for r in rest_all if lo <= r.day <= hi} - set(totals)
+    return _calendar(store.sessions(lo, hi), totals, rest, first, start, year_days(as_of))
+
+
+def _week_ratings(pairs: list[tuple[int | None, int | None]]) -> tuple[int, float | None, float | None]:
+    """(sessions rated before and after, average before, average after); no averages below MIN_RATED sessions."""
+    rated = [(b, a) for b, a in pairs if b is not None and a is not None]
+    if len(rated) < MIN_RATED:
+        return len(rated), None, None
+    return len(rated), _one(sum(b for b, _ in rated) / len(rated)), _one(sum(a for _, a in rated) / len(rated))
+
+
+def _weeks(sessions: list[Session], since: date, as_of: date, first: str | None) -> tuple[Week, ...]:
+    """The window week by week: home minutes, and pain and stress averaged over the sessions rated before and after."""
+    out = []
+    start = since
+    while start <= as_of:
+        end = min(as_of, start + timedelta(days=6 - start.weekday()))
+        lo, hi = start.isoformat(), end.isoformat()
+        inside = [s for s in sessions if lo <= s.day <= hi]
+        home = sum(s.seconds for s in inside if not s.pro)
+        pain = _week_ratings([(s.pain_before, s.pain_after) for s in inside])
+        stress = _week_ratings([(s.stress_before, s.stress_after) for s in inside])
+        before = first is None or hi < first
+        out.append(Week(lo, hi, None if before else round(home / 60, 1), *pain, *stress))
+        start = end + timedelta(days=1)
+    return tuple(out)
 
 
 def _raised(store: Store, flag: Flag) -> RaisedFlag:

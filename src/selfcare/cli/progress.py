@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import actions
 from .app import app
 from .common import as_of_day, load_library, load_profile, open_log
+
+if TYPE_CHECKING:
+    from ..models import Profile
+    from ..reports import Report
 
 AS_OF = typer.Option("--as-of", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
 
@@ -28,29 +32,63 @@ def streak(
 
 @app.command()
 def report(
-    days: Annotated[int, typer.Option("--days", "-d", min=1, max=3660, help="How many days to look back over.")] = 30,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", "-d", min=1, max=3660, help="How many days to look back over (default 30)."),
+    ] = None,
     as_of: Annotated[str | None, AS_OF] = None,
+    year: Annotated[
+        bool, typer.Option("--year", help="The year as a calendar, a column a week, with its weekly trends.")
+    ] = False,
     json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     for_therapist: Annotated[
-        bool, typer.Option("--for-therapist", help="A one-page Markdown summary to print or send.")
+        bool,
+        typer.Option(
+            "--for-therapist",
+            help="A one-page summary to print or send: Markdown, or a page with charts with --html FILE.",
+        ),
+    ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Write the summary as one self-contained page with charts (0600)."),
+    ] = None,
+    include_notes: Annotated[
+        bool,
+        typer.Option(
+            "--include-notes", help="Put your session notes in --for-therapist and --html (left out otherwise)."
+        ),
     ] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --output or --html if it exists.")] = False,
 ) -> None:
-    """How the habit is holding and whether it helps: calendar, minutes, pain and stress.
+    """How the habit is holding and whether it helps: calendar, minutes, weekly trends, pain and stress.
 
-    Example: selfcare report --days 90 --for-therapist --output for-my-physio.md
+    Example: selfcare report --days 90 --html for-my-physio.html
     """
     from .. import render, reports
+    from ..errors import SelfcareError
 
+    if for_therapist and output is not None and output.suffix.lower() in (".html", ".htm"):
+        html, output = output, None  # the page with charts, as --html
+    if year and days is not None:
+        raise SelfcareError("--year covers the last 53 weeks; leave out --days, or leave out --year")
+    if html is not None and (json or output is not None):
+        raise SelfcareError("--html writes a page; leave out --json and --output")
+    if html is not None and html.is_dir():
+        raise SelfcareError(f"{html} is a folder; --html takes the name of the file to write")
+    if html is not None and html.exists() and not force:
+        raise SelfcareError(f"{html} already exists; use --force to overwrite it")
     profile, _ = load_profile()
     day = as_of_day(profile, as_of)
+    window = reports.year_days(day) if year else days or 30
     with open_log() as store:
-        data = reports.report(store, load_library(), day, days, profile.days_per_week)
-    if for_therapist:
-        text = render.therapist_markdown(data, profile)
+        data = reports.report(store, load_library(), day, window, profile.days_per_week)
+    if html is not None:
+        _write_page(data, profile, html, include_notes=include_notes, force=force)
+    elif for_therapist:
+        text = render.therapist_markdown(data, profile, include_notes=include_notes)
         if output is None:
             typer.echo(render.clean(text), nl=False)
         else:
@@ -58,7 +96,26 @@ def report(
 
             atomic_write(output, text, overwrite=force)
             typer.echo(f"wrote {output}", err=True)
+        _notes_left_out(data, include_notes)
     elif json:
         render.print_json(data.to_dict())
+    elif year:
+        render.year_view(data)
     else:
         render.report_view(data)
+
+
+def _write_page(data: Report, profile: Profile, path: Path, *, include_notes: bool, force: bool) -> None:
+    from .. import page
+    from ..paths import atomic_write
+
+    atomic_write(path, page.therapist_html(data, profile, include_notes=include_notes), overwrite=force)
+    typer.echo(f"wrote {path}", err=True)
+    _notes_left_out(data, include_notes)
+
+
+def _notes_left_out(data: Report, include_notes: bool) -> None:
+    if data.notes and not include_notes:
+        from ..words import plural
+
+        typer.echo(f"{plural(len(data.notes), 'note')} left out; --include-notes puts them in", err=True)
