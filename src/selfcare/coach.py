@@ -153,8 +153,8 @@ def _areas(library: Library, s: Session) -> set[str]:
     return found
 
 
-def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
-    """The red flags a session just logged raises."""
+def red_flags(store: Store, library: Library, new: Session, since_day: str | None = None) -> list[Flag]:
+    """The red flags a session just logged raises, looking back to `since_day` (all the log if None)."""
     flags: list[Flag] = []
     worst = max((v for v in (new.pain_before, new.pain_after) if v is not None), default=None)
     if worst is not None and worst >= HIGH_PAIN:
@@ -169,7 +169,9 @@ def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
             )
         )
     rated = [
-        s for s in store.rated_sessions(until_day=new.day) if s.pain_before is not None and s.pain_after is not None
+        s
+        for s in store.rated_sessions(since_day, until_day=new.day)
+        if s.pain_before is not None and s.pain_after is not None
     ]
     for area in sorted(_areas(library, new)):
         with_area = [s for s in rated if area in _areas(library, s)]

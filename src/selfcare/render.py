@@ -15,10 +15,12 @@ from .safetext import clean as clean
 from .safetext import to_json
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from .library import Library
-    from .models import Plan, Practice, Profile
+    from .models import Plan, Practice, Profile, Session
 
 
 def console(stderr: bool = False) -> Console:
@@ -175,7 +177,11 @@ MARKS = {"done": ("■", "green"), "rest": ("~", "blue"), "missed": ("·", "dim"
 def _day_words(day: str) -> str:
     from datetime import date
 
-    return f"{date.fromisoformat(day):%a %-d %b %Y}"
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return day  # a damaged row is shown as it is
+    return f"{d:%a} {d.day} {d:%b %Y}"
 
 
 def _streak_line(streak: Any) -> str:
@@ -191,41 +197,86 @@ def logged(result: Any) -> None:
     else:
         what = f"a session with a {s.pro.replace('-', ' ')}" if s.pro else "a session"
     text = _text(f"Logged {what} — {duration(s.seconds)} for {_day_words(s.day)}. ")
-    text.append(_streak_line(result.streak), style="bold green")
+    if result.streak is not None:
+        text.append(_streak_line(result.streak), style="bold green")
     out.print(text)
     for flag in result.flags:
         out.print(_text(f"! {flag.message}", "bold yellow"))
 
 
-def history(sessions: list[Any], library: Library) -> None:
+HISTORY_BATCH = 500  # rows laid out at a time: the screen starts at once and memory stays flat
+
+
+def history(sessions: Iterable[Session], library: Library) -> None:
+    """The sessions as a table, drawn a batch at a time with fixed column widths (so the
+    batches line up), whatever the length of the log. Every value is plain text."""
+    from itertools import islice
+
     from rich.table import Table
 
     out = console()
-    if not sessions:
+    rows = iter(sessions)
+    first = True
+    width = out.width
+    # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
+    fixed = 8 + 10 + 11 + 5 + 6
+    free = max(20, width - fixed - 12)
+    practices_width = max(10, free * 3 // 5)
+    note_width = max(10, free - practices_width)
+    while True:
+        batch = list(islice(rows, HISTORY_BATCH))
+        if not batch:
+            break
+        table = Table(box=None, pad_edge=False, show_edge=False, show_header=first)
+        for name, size in (
+            ("id", 8),
+            ("date", 10),
+            ("time", 11),
+            ("practices", practices_width),
+            ("pain", 5),
+            ("stress", 6),
+            ("note", note_width),
+        ):
+            table.add_column(name, overflow="fold", width=size, no_wrap=False)
+        for s in batch:
+            names = [library.practices[p].name if p in library.practices else p for p in s.practices]
+            if s.pro:
+                names.insert(0, f"[{s.pro}]")
+            table.add_row(
+                _text(s.id[:8]),
+                _text(s.day),
+                _text(duration(s.seconds)),
+                _text(", ".join(names)),
+                _text(_pair(s.pain_before, s.pain_after)),
+                _text(_pair(s.stress_before, s.stress_after)),
+                _text(s.note or ""),
+            )
+        out.print(table)
+        first = False
+    if first:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
-        return
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for name in ("id", "date", "time", "practices", "pain", "stress", "note"):
-        table.add_column(name, overflow="fold")
-    for s in sessions:
-        names = [library.practices[p].name if p in library.practices else p for p in s.practices]
-        if s.pro:
-            names.insert(0, f"[{s.pro}]")
-        pain = "" if s.pain_before is None and s.pain_after is None else f"{_dash(s.pain_before)}→{_dash(s.pain_after)}"
-        stress = (
-            ""
-            if s.stress_before is None and s.stress_after is None
-            else f"{_dash(s.stress_before)}→{_dash(s.stress_after)}"
-        )
-        table.add_row(s.id[:8], s.day, duration(s.seconds), _text(", ".join(names)), pain, stress, _text(s.note or ""))
-    out.print(table)
+
+
+def _pair(before: int | None, after: int | None) -> str:
+    return "" if before is None and after is None else f"{_dash(before)}→{_dash(after)}"
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list written an item at a time, as `print_json` would write the whole list."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        text = to_json(item, indent=2)
+        write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 def _dash(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
-def removed(session: Any) -> None:
+def removed(session: Session) -> None:
     count = len(session.practices)
     what = f"{count} practice{'s' if count != 1 else ''}"
     console().print(
@@ -476,10 +527,11 @@ def session_summary(result: Any) -> None:
     for label, before, after in (("pain", s.pain_before, s.pain_after), ("stress", s.stress_before, s.stress_after)):
         if before is not None or after is not None:
             table.add_row(label, f"{_dash(before)} → {_dash(after)}")
-    table.add_row(
-        _text("streak", "bold green"),
-        _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
-    )
+    if result.streak is not None:
+        table.add_row(
+            _text("streak", "bold green"),
+            _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
+        )
     console().print(Panel(table, title="session logged", title_align="left", border_style="green", expand=False))
     for flag in result.flags:
         console().print(_text(f"! {flag.message}", "bold yellow"))
