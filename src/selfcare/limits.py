@@ -134,10 +134,11 @@ def check_session(s: Session, now: datetime | None) -> None:
             raise Refused("too_intense", f"'{str(pid)[:40]}' is not a practice of this session")
 
 
-def check_rest_day(day: str, reason: str | None, today: date) -> None:
-    """Raise Refused unless `day` (and its reason) may be stored as a rest day."""
+def check_rest_day(day: str, reason: str | None, today: date | None) -> None:
+    """Raise Refused unless `day` (and its reason) may be stored as a rest day; `today`
+    None leaves out the check against the future."""
     when = _day(day, "date")
-    if when > today + timedelta(days=REST_AHEAD_DAYS):
+    if today is not None and when > today + timedelta(days=REST_AHEAD_DAYS):
         raise Refused("date", f"{day} is more than a year ahead; mark rest days closer to the time")
     _text(reason, "reason", REASON_LIMIT)
 

@@ -204,57 +204,97 @@ def logged(result: Any) -> None:
         out.print(_text(f"! {flag.message}", "bold yellow"))
 
 
-HISTORY_BATCH = 500  # rows laid out at a time: the screen starts at once and memory stays flat
+HISTORY_GAP = "  "
 
 
 def history(sessions: Iterable[Session], library: Library) -> None:
-    """The sessions as a table, drawn a batch at a time with fixed column widths (so the
-    batches line up), whatever the length of the log. Every value is plain text."""
-    from itertools import islice
-
-    from rich.table import Table
+    """The sessions as a table with fixed column widths, a row written as soon as it is
+    read, however long the log. Laid out here rather than by rich's Table (which measures
+    every row first: minutes for a long log); every value is cleaned, plain text."""
+    from rich.text import Text
 
     out = console()
     rows = iter(sessions)
-    first = True
-    width = out.width
-    # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
-    fixed = 8 + 10 + 11 + 5 + 6
-    free = max(20, width - fixed - 12)
-    practices_width = max(10, free * 3 // 5)
-    note_width = max(10, free - practices_width)
-    while True:
-        batch = list(islice(rows, HISTORY_BATCH))
-        if not batch:
-            break
-        table = Table(box=None, pad_edge=False, show_edge=False, show_header=first)
-        for name, size in (
-            ("id", 8),
-            ("date", 10),
-            ("time", 11),
-            ("practices", practices_width),
-            ("pain", 5),
-            ("stress", 6),
-            ("note", note_width),
-        ):
-            table.add_column(name, overflow="fold", width=size, no_wrap=False)
-        for s in batch:
-            names = [library.practices[p].name if p in library.practices else p for p in s.practices]
-            if s.pro:
-                names.insert(0, f"[{s.pro}]")
-            table.add_row(
-                _text(s.id[:8]),
-                _text(s.day),
-                _text(duration(s.seconds)),
-                _text(", ".join(names)),
-                _text(_pair(s.pain_before, s.pain_after)),
-                _text(_pair(s.stress_before, s.stress_after)),
-                _text(s.note or ""),
-            )
-        out.print(table)
-        first = False
-    if first:
+    first = next(rows, None)
+    if first is None:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
+        return
+    # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
+    fixed = {"id": 8, "date": 10, "time": 11, "pain": 5, "stress": 6}
+    free = max(20, out.width - sum(fixed.values()) - len(HISTORY_GAP) * 6)
+    widths = dict(fixed, practices=max(10, free * 3 // 5))
+    widths["note"] = max(10, free - widths["practices"])
+    order = ("id", "date", "time", "practices", "pain", "stress", "note")
+    sizes = [widths[name] for name in order]
+    out.print(Text(_row_lines(list(order), sizes)[0], style="bold"), soft_wrap=True)
+    out.file.flush()
+    write = sys.stdout.write
+    for s in _chain(first, rows):
+        names = [library.practices[p].name if p in library.practices else p for p in s.practices]
+        if s.pro:
+            names.insert(0, f"[{s.pro}]")
+        cells = [
+            s.id[:8],
+            s.day,
+            duration(s.seconds),
+            ", ".join(names),
+            _pair(s.pain_before, s.pain_after),
+            _pair(s.stress_before, s.stress_after),
+            s.note or "",
+        ]
+        write("\n".join(_row_lines([clean(c) for c in cells], sizes)) + "\n")
+
+
+def _chain(first: Session, rest: Iterable[Session]) -> Iterable[Session]:
+    yield first
+    yield from rest
+
+
+def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
+    """One table row as lines: each cell folded to its width, the columns side by side."""
+    from rich.cells import cell_len
+
+    folded = [_fold(cell, width) for cell, width in zip(cells, widths, strict=True)]
+    height = max(len(f) for f in folded)
+    lines = []
+    for n in range(height):
+        parts = []
+        for lines_of, width in zip(folded, widths, strict=True):
+            part = lines_of[n] if n < len(lines_of) else ""
+            # ASCII is one cell a character; anything else is measured.
+            parts.append(part.ljust(width) if part.isascii() else part + " " * (width - cell_len(part)))
+        lines.append(HISTORY_GAP.join(parts).rstrip())
+    return lines
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells: broken between words, long words folded."""
+    if len(text) <= width and text.isascii() and "\n" not in text and "\t" not in text:
+        return [text]  # most cells: short, plain
+    from rich.cells import cell_len
+
+    out: list[str] = []
+    for para in text.replace("\t", " ").split("\n"):
+        line, size = "", 0
+        for word in para.split(" "):
+            wsize = cell_len(word)
+            if line and size + 1 + wsize <= width:
+                line, size = f"{line} {word}", size + 1 + wsize
+                continue
+            if line:
+                out.append(line)
+            while wsize > width:  # a word longer than the column is folded
+                cut = ""
+                for char in word:
+                    if cut and cell_len(cut + char) > width:
+                        break
+                    cut += char
+                out.append(cut)
+                word = word[len(cut) :]
+                wsize = cell_len(word)
+            line, size = word, wsize
+        out.append(line)
+    return out
 
 
 def _pair(before: int | None, after: int | None) -> str:

@@ -346,9 +346,12 @@ class Store:
         if rated:
             where.append("(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL OR s.stress_before IS NOT NULL)")
         order = "DESC" if newest_first else ""
+        # A window of days is found by day and then sorted; the whole log is read in the
+        # order of its moments index, without sorting a million rows.
+        index = " INDEXED BY sessions_day" if since_day or until_day else ""
         sql = (
             "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too "
-            "FROM sessions s LEFT JOIN session_practices sp ON sp.session_id = s.id"
+            f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"  # noqa: S608 - fixed terms
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
         )

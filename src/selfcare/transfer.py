@@ -24,7 +24,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from . import limits
@@ -91,7 +91,7 @@ def export_json(store: Store, exported_at: str, now: datetime | None, write: Cal
             write(("\n" if first else ",\n") + to_json(s.to_dict(), indent=None))
             first = False
         write("\n],\n")
-        today = now.date() if now is not None else date.max
+        today = now.date() if now is not None else None
         rests = []
         for r in store.rest_days():
             try:
@@ -246,6 +246,8 @@ class _Stream:
                 raise self.fail(str(exc)[:80]) from None
             if end == len(self.buf) and self._more():
                 continue  # a number may go on in the next chunk
+            if end - self.pos > MAX_ITEM_BYTES:
+                raise self._too_long()
             self.pos = end
             return found
 
@@ -253,11 +255,14 @@ class _Stream:
         """Read on for the value that starts at `pos`; False at the end of the file.
         Raises once the value is longer than any item may be."""
         if len(self.buf) - self.pos > MAX_ITEM_BYTES:
-            raise SelfcareError(
-                f"{self.label}:{self.lines_before + self.buf.count(chr(10), 0, self.pos) + 1}: "
-                f"one item is longer than {MAX_ITEM_BYTES >> 20} MiB; this is not a selfcare export"
-            )
+            raise self._too_long()
         return self._fill()
+
+    def _too_long(self) -> SelfcareError:
+        line = self.lines_before + self.buf.count("\n", 0, self.pos) + 1
+        return SelfcareError(
+            f"{self.label}:{line}: one item is longer than {MAX_ITEM_BYTES >> 20} MiB; this is not a selfcare export"
+        )
 
     def items(self) -> Iterator[JSONValue]:
         """The items of the list that starts here."""
@@ -458,7 +463,7 @@ def read_into(
     kept: tuple[list[Session], list[RestDay], list[Flag]] = ([], [], [])
     seen_ids: set[str] = set()
     seen_days: set[str] = set()
-    today = now.date() if now is not None else date.max
+    today = now.date() if now is not None else None
 
     def refuse(where: str, ident: str | None, field: str | None, problem: str) -> None:
         named = f".{field}" if field else ""

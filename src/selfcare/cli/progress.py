@@ -35,7 +35,8 @@ def report(
         bool, typer.Option("--for-therapist", help="A one-page Markdown summary to print or send.")
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600).")
+        Path | None,
+        typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600); '-' is the screen."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")] = False,
 ) -> None:
@@ -51,12 +52,12 @@ def report(
         data = reports.report(store, load_library(), day, days, profile.days_per_week)
     if for_therapist:
         text = render.therapist_markdown(data, profile)
-        if output is None:
+        if output is None or str(output) == "-":
             typer.echo(render.clean(text), nl=False)
         else:
-            from ..paths import atomic_write
+            from ..paths import write_output
 
-            atomic_write(output, text, overwrite=force)
+            write_output(output, text, overwrite=force)
             typer.echo(f"wrote {output}", err=True)
     elif json:
         render.print_json(data)
