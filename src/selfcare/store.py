@@ -350,8 +350,8 @@ class Store:
         # order of its moments index, without sorting a million rows.
         index = " INDEXED BY sessions_day" if since_day or until_day else ""
         sql = (
-            "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too "
-            f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"  # noqa: S608 - fixed terms
+            "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too "  # noqa: S608 - fixed terms
+            f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
         )
