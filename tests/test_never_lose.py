@@ -22,10 +22,13 @@ import sys
 import threading
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, Run
+from conftest import NOW, Run, examples
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from selfcare import logbook, store, transfer
@@ -765,3 +768,77 @@ def test_a_newline_in_the_home_path_keeps_doctor_to_one_line_a_finding(run, tmp_
     findings = run.json("doctor")
     assert len(out.strip().splitlines()) == len(findings)
     assert all(line.split()[0] in ("ok", "warn", "fail") for line in out.strip().splitlines())
+
+
+# --- a property: whatever the program accepted, its backup restores ---------------------------
+
+TODAY = date(2026, 11, 27)
+RATING = st.one_of(st.none(), st.integers(0, 10))
+logs = st.tuples(
+    st.just("log"),
+    st.integers(0, 200),  # which practices (an index into the library)
+    st.integers(1, 3),  # how many
+    st.one_of(st.none(), st.integers(0, 60)),  # days back (None: now)
+    st.integers(0, 23),  # the hour
+    st.tuples(RATING, RATING, RATING, RATING),
+    st.one_of(st.none(), st.sampled_from(["ok", "[bold]x[/]", 'a "quote"', "two\nlines", "é日本"])),
+    st.one_of(st.none(), st.sampled_from(["physiotherapist", "massage-therapist"])),
+)
+rests = st.tuples(st.just("rest"), st.integers(-30, 60), st.one_of(st.none(), st.sampled_from(["ill", "away"])))
+undos = st.tuples(st.just("undo"))
+# `history edit` joins these once it exists: st.tuples(st.just("edit"), ...), run by `_apply` below.
+operations = st.lists(st.one_of(logs, logs, rests, undos), min_size=1, max_size=10)
+
+
+def _apply(run: Run, op: tuple, practices: list[str]) -> None:
+    """Run one operation; the program may refuse it (exit 2), which is part of the property."""
+    if op[0] == "log":
+        _, first, count, back, hour, ratings, note, pro = op
+        args = ["log", *[practices[(first + n) % len(practices)] for n in range(count)]]
+        if back is not None:
+            args += ["--date", f"{TODAY - timedelta(days=back)}T{hour:02d}:15"]
+        for flag, value in zip(
+            ("--pain-before", "--pain-after", "--stress-before", "--stress-after"), ratings, strict=True
+        ):
+            if value is not None:
+                args += [flag, str(value)]
+        if note:
+            args += ["--note", note]
+        if pro:
+            args += ["--pro", pro]
+    elif op[0] == "rest":
+        args = ["rest", "--date", str(TODAY - timedelta(days=op[1]))]
+        if op[2]:
+            args += ["--reason", op[2]]
+    else:
+        args = ["undo"]
+    result = run(*args, code=None)
+    assert result.exit_code in (0, 2), (args, result.stderr)
+
+
+def _views(run: Run) -> tuple:
+    return (
+        _without_source(run.json("history")),
+        run.json("streak"),
+        run.json("report", "--days", "90"),
+        run("history").stdout,
+    )
+
+
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=operations)
+def test_whatever_was_accepted_exports_and_imports_the_same(ops, tmp_path_factory, monkeypatch) -> None:
+    run = Run()
+    base = tmp_path_factory.mktemp("prop")
+    monkeypatch.setenv("SELFCARE_HOME", str(base / "a"))
+    practices = [p["id"] for p in run.json("routines", "list")]
+    for op in ops:
+        _apply(run, op, practices)
+    backup = base / "backup.json"
+    exported = run("export", "--output", str(backup))
+    assert "left out" not in exported.stderr  # nothing the program accepted is refused by import
+    before = _views(run)
+    monkeypatch.setenv("SELFCARE_HOME", str(base / "b"))
+    imported = run("import", str(backup))
+    assert imported.stderr == ""
+    assert _views(run) == before
