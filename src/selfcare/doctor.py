@@ -11,6 +11,7 @@ without writing) are reported; every line names the file it is about.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from . import paths
 from .errors import SelfcareError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 Finding = tuple[str, str, str]  # (what, "ok" | "warn" | "fail", detail)
@@ -120,26 +122,46 @@ def log_findings(db: Path) -> list[Finding]:
     return findings
 
 
+def _safely(label: str, path: Path, check: Callable[[], list[Finding]]) -> list[Finding]:
+    """A check, or one failing finding when the path cannot even be looked at (a name too long...)."""
+    try:
+        return check()
+    except OSError as exc:
+        return [(label, "fail", f"{path} cannot be checked: {exc.strerror or exc}")]
+
+
 def checkup() -> list[Finding]:
     from . import library, profile
 
     findings: list[Finding] = []
-    findings += _folder("config folder", paths.config_dir())
-    findings += _folder("data folder", paths.data_dir())
-    findings += _folder("cache folder", paths.cache_dir())
+    for label, folder in (
+        ("config folder", paths.config_dir()),
+        ("data folder", paths.data_dir()),
+        ("cache folder", paths.cache_dir()),
+    ):
+        findings += _safely(label, folder, functools.partial(_folder, label, folder))
     config = paths.config_file()
-    try:
-        saved = profile.load(config)
-        findings.append(("profile", "ok", f"{config}" if saved else "none yet: run 'selfcare profile setup'"))
+
+    def profile_findings() -> list[Finding]:
+        try:
+            saved = profile.load(config)
+        except SelfcareError as exc:
+            return [("profile", "fail", exc.message)]
+        found = [("profile", "ok", f"{config}" if saved else "none yet: run 'selfcare profile setup'")]
         if saved and (loose := _private(config, 0o600)):
-            findings.append(("profile", loose[1], loose[2]))
-    except SelfcareError as exc:
-        findings.append(("profile", "fail", exc.message))
-    findings += log_findings(paths.db_file())
-    try:
-        lib = library.load(paths.user_routines_dir(), None)
+            found.append(("profile", loose[1], loose[2]))
+        return found
+
+    findings += _safely("profile", config, profile_findings)
+    findings += _safely("log", paths.db_file(), lambda: log_findings(paths.db_file()))
+
+    def routine_findings() -> list[Finding]:
+        try:
+            lib = library.load(paths.user_routines_dir(), None)
+        except SelfcareError as exc:
+            return [("routines", "fail", exc.message)]
         own = sum(1 for p in lib if p.origin != "built-in")
-        findings.append(("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})"))
-    except SelfcareError as exc:
-        findings.append(("routines", "fail", exc.message))
+        return [("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})")]
+
+    findings += _safely("routines", paths.user_routines_dir(), routine_findings)
     return [(what, status, _line(detail)) for what, status, detail in findings]
