@@ -54,9 +54,14 @@ def export(
     if to_screen:
         from ..render import clean
 
-        # On a terminal, a note's control characters must not reach it; a pipe gets the data as stored.
-        tty = sys.stdout.isatty()
-        left = dump(lambda text: sys.stdout.write(clean(text) if tty else text))
+        if sys.stdout.isatty():
+            # On a terminal, a note's control characters must not reach it.
+            left = dump(lambda text: sys.stdout.write(clean(text)))
+        else:
+            # A pipe gets the data as stored, in UTF-8 whatever the terminal's encoding: a backup loses nothing.
+            sys.stdout.flush()
+            raw = getattr(sys.stdout, "buffer", None)
+            left = dump((lambda text: raw.write(text.encode("utf-8"))) if raw is not None else sys.stdout.write)
         sys.stdout.flush()
     else:
         assert output is not None
