@@ -53,7 +53,8 @@ def _session(n: int, day: date, **fields: Any) -> dict[str, Any]:
     base = {
         "id": f"00000000-0000-4000-8000-{n:012d}",
         "date": day.isoformat(),
-        "logged_at": f"{day.isoformat()}T18:30:00+01:00",
+        # Evenings, but the morning on the last day: the tests' clock stands at 09:00 on it.
+        "logged_at": f"{day.isoformat()}T{'08' if day == LAST else '18'}:30:00+01:00",
         "practices": practices,
         "practice_seconds": seconds,
         "seconds": sum(seconds),

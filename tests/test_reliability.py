@@ -400,12 +400,54 @@ def test_import_reads_only_the_file_it_was_given(run, tmp_path: Path) -> None:
     assert "../../../etc/passwd" in notes  # kept as text, nothing opened
 
 
-def test_export_never_overwrites_without_force_even_through_a_link(run, tmp_path: Path) -> None:
+def test_export_never_overwrites_through_a_link_even_with_force(run, tmp_path: Path) -> None:
     run("log", _ids(run)[0])
     target = tmp_path / "precious.txt"
     target.write_text("precious")
     link = tmp_path / "backup.json"
     link.symlink_to(target)
-    assert "--force" in run.fails("export", "--output", str(link))
-    assert target.read_text() == "precious"
-    assert stat.S_ISLNK(os.lstat(link).st_mode)
+    for force in ([], ["--force"]):
+        assert "symbolic link" in run.fails("export", "--output", str(link), *force)
+        assert target.read_text() == "precious"
+        assert stat.S_ISLNK(os.lstat(link).st_mode)
+
+
+# --- doctor only looks -------------------------------------------------------------
+
+
+def _log_state(db: Path) -> tuple[int, str, bytes, list[str]]:
+    """user_version, journal mode, bytes and the folder's files, read without opening the log
+    (even a read-only connection would make -wal and -shm files)."""
+    raw = db.read_bytes()
+    version = int.from_bytes(raw[60:64], "big", signed=True)
+    journal = "wal" if raw[18:20] == b"\x02\x02" else "rollback"
+    return version, journal, raw, sorted(p.name for p in db.parent.iterdir())
+
+
+def test_doctor_only_looks_at_an_older_log(run, home: Path) -> None:
+    from selfcare import store
+
+    home.mkdir(parents=True, exist_ok=True)
+    db = home / "selfcare.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    store.migrate(conn, upto=1)  # a log as the first version left it (rollback journal, schema 1)
+    conn.execute(
+        "INSERT INTO sessions (id, day, logged_at, logged_ts, seconds, source) "
+        "VALUES ('a', '2026-11-20', '2026-11-20T10:00:00+01:00', 0, 60, 'manual')"
+    )
+    conn.close()
+    before = _log_state(db)
+    found = run.json("doctor")
+    log = next(f for f in found if f["check"] == "log")
+    assert log["status"] == "ok" and "schema version 1 of" in log["detail"]
+    assert "upgraded by the next command that opens the log" in log["detail"]
+    assert _log_state(db) == before  # user_version, journal mode, every byte, and no -wal/-shm made
+
+
+def test_doctor_only_looks_at_a_current_log(run, home: Path) -> None:
+    run("log", _ids(run)[0])
+    db = home / "selfcare.db"
+    before = _log_state(db)
+    assert before[1] == "wal" and before[3] == ["cache", "selfcare.db"]
+    run("doctor")
+    assert _log_state(db) == before

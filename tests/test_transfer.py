@@ -147,6 +147,8 @@ def test_round_trip_property(entries, rests, ids, tmp_path_factory, monkeypatch)
     monkeypatch.setenv("SELFCARE_HOME", str(base / "a"))
     today = date(2026, 11, 27)
     for n, (back, hour, pain, stress, note) in enumerate(entries):
+        if back == 0:
+            hour = min(hour, 8)  # it is 09:00: a later hour today is in the future, which log refuses
         args = ["log", ids[n % len(ids)], "--date", f"{today - timedelta(days=back)}T{hour:02d}:10"]
         if pain is not None:
             args += ["--pain-before", str(pain), "--pain-after", str(max(0, pain - 1))]

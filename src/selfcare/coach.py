@@ -51,7 +51,7 @@ UNUSED_WEIGHT = 1.5
 YESTERDAY_WEIGHT = 0.25
 REGULAR_DAYS = 10  # active days out of 14 that make "regular practice" for progression
 HIGH_PAIN = 7
-FLAG_WINDOW_DAYS = 60  # how far back the red-flag rules look
+FLAG_WINDOW_DAYS = 60  # how far back the red-flag rules look (the last two rated sessions of an area, four weeks)
 NOT_EASING_SESSIONS = 4  # "not improving": at least this many rated sessions...
 NOT_EASING_SPAN_DAYS = 14  # ...over at least this many days
 SAID_AGAIN_AFTER_DAYS = 7  # a red flag of the same kind and area is not said twice within this
@@ -233,7 +233,7 @@ def unsuitable(
 # --- red flags --------------------------------------------------------------------
 
 
-def red_flags(store: Store, library: Library, new: Session, areas: tuple[str, ...] = ()) -> list[Flag]:
+def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
     """The red flags a session just logged raises, each said once.
 
     `store` already holds `new` (flags are worked out in the transaction that

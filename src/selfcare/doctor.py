@@ -1,10 +1,17 @@
 """`selfcare doctor`: what is where, whether it is private, and whether it reads.
 
-Read-only: it creates nothing and repairs nothing; it says what to do.
+It only looks: it creates nothing, repairs nothing and migrates nothing, and
+says what to do. The log is opened read-only (`file:...?mode=ro`, never
+through store.open_store, which migrates), and with `immutable=1` when the
+log has no -wal and -shm files, so that not even those are made. Its schema
+version, a `PRAGMA quick_check`, its size against its header, and whether
+this user can write it and its -wal/-shm files (from their modes and owners,
+without writing) are reported; every line names the file it is about.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from typing import TYPE_CHECKING
@@ -13,9 +20,16 @@ from . import paths
 from .errors import SelfcareError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 Finding = tuple[str, str, str]  # (what, "ok" | "warn" | "fail", detail)
+CHECK_LINES = 5  # quick_check problems named at most
+
+
+def _line(text: str) -> str:
+    """Details stay one line each, whatever a path holds (SELFCARE_HOME may contain a newline)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _private(path: Path, want: int) -> Finding | None:
@@ -39,39 +53,115 @@ def _folder(label: str, folder: Path) -> list[Finding]:
     return found
 
 
+def _read_only_uri(db: Path) -> str:
+    from urllib.parse import quote
+
+    wal, shm = (db.with_name(db.name + suffix) for suffix in ("-wal", "-shm"))
+    # Without both, even a read-only connection would create them; with immutable=1 it reads the file alone.
+    extra = "" if wal.exists() and shm.exists() else "&immutable=1"
+    return f"file:{quote(str(db))}?mode=ro{extra}"
+
+
+def log_findings(db: Path) -> list[Finding]:
+    """What can be said of the log at `db` without changing a byte of it."""
+    import sqlite3
+
+    from .store import VERSION, file_problem, not_writable, side_files
+
+    if not db.exists():
+        return [("log", "ok", f"{db} (not created yet: log a session)")]
+    if db.is_dir():
+        return [("log", "fail", f"{db} is a folder, not a log; move it away")]
+    try:
+        problem = file_problem(db)
+    except SelfcareError as exc:
+        return [("log", "fail", exc.message)]
+    if problem:
+        return [("log", "fail", f"{db} is damaged ({problem}); restore it from a backup, or move it away")]
+    findings: list[Finding] = []
+    try:
+        conn = sqlite3.connect(_read_only_uri(db), uri=True)
+    except sqlite3.Error as exc:
+        return [("log", "fail", f"{db} cannot be opened to read ({exc})")]
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        checked = [r[0] for r in conn.execute(f"PRAGMA quick_check({CHECK_LINES})")]
+        count = None
+        if checked == ["ok"] and 0 < version <= VERSION:
+            count = conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
+    except sqlite3.Error as exc:
+        return [("log", "fail", f"{db} is damaged or not a selfcare log ({exc}); restore it from a backup")]
+    finally:
+        conn.close()
+    if checked != ["ok"]:
+        findings.append(
+            ("log", "fail", f"{db} is damaged ({'; '.join(checked)}); restore it from a backup, or move it away")
+        )
+    elif version < 0 or version > VERSION:
+        if version > VERSION:
+            detail = f"{db}: schema version {version} is newer than this selfcare knows ({VERSION}); upgrade selfcare"
+        else:
+            detail = f"{db}: schema version {version} is not one selfcare ever wrote; restore it from a backup"
+        findings.append(("log", "fail", detail))
+    elif version < VERSION:
+        findings.append(
+            (
+                "log",
+                "ok",
+                f"{db}: schema version {version} of {VERSION}, upgraded by the next command that opens the log",
+            )
+        )
+    else:
+        findings.append(("log", "ok", f"{db}: schema version {version} of {VERSION}, {count} sessions"))
+    for path in (db, *side_files(db)):
+        problem = not_writable(path)
+        if problem:
+            findings.append(("log", "fail", f"the log cannot be written: {problem}"))
+    if loose := _private(db, 0o600):
+        findings.append(("log", loose[1], loose[2]))
+    return findings
+
+
+def _safely(label: str, path: Path, check: Callable[[], list[Finding]]) -> list[Finding]:
+    """A check, or one failing finding when the path cannot even be looked at (a name too long...)."""
+    try:
+        return check()
+    except OSError as exc:
+        return [(label, "fail", f"{path} cannot be checked: {exc.strerror or exc}")]
+
+
 def checkup() -> list[Finding]:
     from . import library, profile
-    from .store import VERSION, open_store
 
     findings: list[Finding] = []
-    findings += _folder("config folder", paths.config_dir())
-    findings += _folder("data folder", paths.data_dir())
-    findings += _folder("cache folder", paths.cache_dir())
+    for label, folder in (
+        ("config folder", paths.config_dir()),
+        ("data folder", paths.data_dir()),
+        ("cache folder", paths.cache_dir()),
+    ):
+        findings += _safely(label, folder, functools.partial(_folder, label, folder))
     config = paths.config_file()
-    try:
-        saved = profile.load(config)
-        findings.append(("profile", "ok", f"{config}" if saved else "none yet: run 'selfcare profile setup'"))
-        if saved and (loose := _private(config, 0o600)):
-            findings.append(("profile", loose[1], loose[2]))
-    except SelfcareError as exc:
-        findings.append(("profile", "fail", exc.message))
-    db = paths.db_file()
-    if db.exists():
+
+    def profile_findings() -> list[Finding]:
         try:
-            with open_store(db, create=False) as store:
-                version = store.version()
-                count = store.count_sessions()
-            findings.append(("log", "ok", f"{db}: schema version {version} of {VERSION}, {count} sessions"))
-            if loose := _private(db, 0o600):
-                findings.append(("log", loose[1], loose[2]))
+            saved = profile.load(config)
         except SelfcareError as exc:
-            findings.append(("log", "fail", exc.message))
-    else:
-        findings.append(("log", "ok", f"{db} (not created yet: log a session)"))
-    try:
-        lib = library.load(paths.user_routines_dir(), None)
+            return [("profile", "fail", exc.message)]
+        found = [("profile", "ok", f"{config}" if saved else "none yet: run 'selfcare profile setup'")]
+        if saved and (loose := _private(config, 0o600)):
+            found.append(("profile", loose[1], loose[2]))
+        return found
+
+    findings += _safely("profile", config, profile_findings)
+    findings += _safely("log", paths.db_file(), lambda: log_findings(paths.db_file()))
+
+    def routine_findings() -> list[Finding]:
+        try:
+            lib = library.load(paths.user_routines_dir(), None)
+        except SelfcareError as exc:
+            return [("routines", "fail", exc.message)]
         own = sum(1 for p in lib if p.origin != "built-in")
-        findings.append(("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})"))
-    except SelfcareError as exc:
-        findings.append(("routines", "fail", exc.message))
-    return findings
+        return [("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})")]
+
+    findings += _safely("routines", paths.user_routines_dir(), routine_findings)
+    return [(what, status, _line(detail)) for what, status, detail in findings]

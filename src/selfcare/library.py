@@ -107,32 +107,12 @@ class _Ctx:
 
 
 def _read_text(path: Path, label: str) -> str:
-    import stat
+    from .bounded import Unreadable, read_text
 
     try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
-            raise RoutineError(label, "is not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise RoutineError(label, f"file is {st.st_size:,} bytes; routine files are limited to 1 MiB")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise RoutineError(label, "no such file") from None
-    except IsADirectoryError:
-        raise RoutineError(label, "is a folder, not a routine file") from None
-    except PermissionError:
-        raise RoutineError(label, "cannot be read (permission denied); check its permissions") from None
-    except OSError as exc:
-        raise RoutineError(label, f"cannot be read: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        raise RoutineError(label, "file is over 1 MiB; routine files are limited to 1 MiB")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RoutineError(label, f"is not UTF-8 text (byte {exc.start})") from None
+        return read_text(path, MAX_BYTES, "routine files")
+    except Unreadable as exc:
+        raise RoutineError(label, exc.problem) from None
 
 
 def _compose(text: str, ctx: _Ctx) -> Any:

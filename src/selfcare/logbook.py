@@ -1,18 +1,22 @@
 """Recording sessions and rest days: checks what was given, then writes it.
 
-Everything is checked before anything is written, so a bad value leaves the
-log as it was.
+Everything is checked before anything is written (the session against
+selfcare.limits, the same limits `import` applies), so a bad value leaves the
+log as it was. What a command stores is written in one transaction: the
+session and the red flags it raises together. What is worked out after the
+commit only to be shown (the streak) can fail without undoing anything: the
+session is stored, and the failure comes back as a warning.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from . import days as dayrules
-from . import models
+from . import limits, models
 from .errors import SelfcareError, unknown
 from .models import Excluded, Flag, Limit, Profile, Session
 from .safetext import encodable
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     from .stats import Streak
     from .store import Store
 
-NOTE_LIMIT = 2000
+NOTE_LIMIT = limits.NOTE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -51,9 +55,10 @@ class Entry:
 class Logged:
     session: Session
     names: tuple[str, ...]
-    streak: Streak
+    streak: Streak | None  # None when it could not be worked out after the session was stored
     flags: tuple[Flag, ...] = field(default_factory=tuple)
     unsuitable: tuple[Excluded, ...] = field(default_factory=tuple)  # logged all the same, with a warning
+    warnings: tuple[str, ...] = ()  # what went wrong after the session was stored
 
 
 def _rating(value: int | None, what: str) -> int | None:
@@ -82,6 +87,8 @@ def build_session(
         day, moment = dayrules.day_of(current, profile.day_starts_at), current
     if day > dayrules.day_of(current, profile.day_starts_at):
         raise SelfcareError(f"{day} is in the future; a session can be logged for today or earlier")
+    if moment > current + limits.FUTURE_SLACK:
+        raise SelfcareError(f"{entry.when} is in the future; a session can be logged for now or earlier")
     pro = entry.pro
     if pro is not None:
         pro = pro.strip().lower().replace(" ", "-")
@@ -115,7 +122,9 @@ def build_session(
         lengths = ()
         source = source or "manual"
     else:
-        plan = coach.plan_for(store, library, models.Request.of(profile), day)
+        # The plan listens to the log when there is one; none is created just to plan.
+        known = store if store is not None and store.exists else None
+        plan = coach.plan_for(known, library, models.Request.of(profile), day)
         ids = tuple(item.practice.id for item in plan.items)
         lengths = tuple(item.seconds for item in plan.items)
         source = source or "plan"
@@ -136,7 +145,7 @@ def build_session(
         raise SelfcareError("a session with a professional needs its length: add --minutes N")
     if total <= 0:
         raise SelfcareError("nothing to log: give practice ids, or --minutes with --pro")
-    return Session(
+    session = Session(
         id=str(uuid.uuid4()),
         day=day.isoformat(),
         logged_at=moment.isoformat(timespec="seconds"),
@@ -155,6 +164,11 @@ def build_session(
         stress_before=ratings["stress_before"],
         stress_after=ratings["stress_after"],
     )
+    try:
+        limits.check_session(session, current)
+    except limits.Refused as exc:
+        raise SelfcareError(f"this session cannot be logged: {exc.problem}") from None
+    return session
 
 
 def _proportional(total: int, lengths: tuple[int, ...]) -> tuple[int, ...]:
@@ -167,6 +181,7 @@ def _proportional(total: int, lengths: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def record(store: Store, library: Library, profile: Profile, entry: Entry, current: datetime | None = None) -> Logged:
+    """Check the entry, then store the session and its red flags in one transaction."""
     from . import coach, reports
 
     current = current or dayrules.now()
@@ -174,14 +189,23 @@ def record(store: Store, library: Library, profile: Profile, entry: Entry, curre
     unsuitable = coach.unsuitable(
         store, library, models.Request.of(profile), session.practices, date.fromisoformat(session.day)
     )
-    store.add_session(session)
-    flags = coach.red_flags(store, library, session)
-    if flags:
-        store.add_flags(flags)
-    today = dayrules.day_of(current, profile.day_starts_at)
+    flags = store.record(session, lambda: coach.red_flags(store, library, session))
+    # Stored. What follows is only for the screen: a failure is a warning, not a lost session.
     names = tuple(library.practices[pid].name if pid in library.practices else pid for pid in session.practices)
-    streak = reports.streak(store, today, profile.days_per_week)
-    return Logged(session=session, names=names, streak=streak, flags=tuple(flags), unsuitable=tuple(unsuitable))
+    streak: Streak | None = None
+    warnings: tuple[str, ...] = ()
+    try:
+        streak = reports.streak(store, dayrules.day_of(current, profile.day_starts_at), profile.days_per_week)
+    except Exception as exc:  # a damaged row, say: the session is stored all the same
+        warnings = (f"the session was stored, but the streak could not be worked out ({exc})",)
+    return Logged(
+        session=session,
+        names=names,
+        streak=streak,
+        flags=tuple(flags),
+        unsuitable=tuple(unsuitable),
+        warnings=warnings,
+    )
 
 
 def _find(store: Store, session_id: str) -> str:
@@ -198,17 +222,17 @@ def _find(store: Store, session_id: str) -> str:
 
 def delete(store: Store, session_id: str) -> Session:
     removed = store.delete_session(_find(store, session_id))
-    if removed is None:
-        raise SelfcareError(f"no session with id '{session_id}'")
+    if removed is None:  # removed by another command since it was found
+        raise SelfcareError(f"no session with id '{session_id}' (see 'selfcare history')")
     return removed
 
 
 def undo(store: Store) -> Session:
-    last = store.last_logged()
-    if last is None:
+    """Remove the session logged last and return it (exactly what was removed)."""
+    removed = store.undo_last()
+    if removed is None:
         raise SelfcareError("nothing to undo: no session logged yet")
-    store.delete_session(last.id)
-    return last
+    return removed
 
 
 @dataclass(frozen=True)
@@ -225,15 +249,15 @@ def rest(
     current = current or dayrules.now()
     today = dayrules.day_of(current, profile.day_starts_at)
     day: date = dayrules.parse_day(when, today) if when else today
-    if day > today + timedelta(days=366):
-        raise SelfcareError(f"{day} is more than a year ahead; mark rest days closer to the time")
     if reason is not None:
         reason = reason.strip() or None
         if reason and not encodable(reason):
             raise SelfcareError("the reason is not valid text in this terminal's encoding; type it again")
-        if reason and len(reason) > 200:
-            raise SelfcareError("keep the reason under 200 characters")
-    had = bool(store.day_totals(day.isoformat(), day.isoformat()))
+    try:
+        limits.check_rest_day(day.isoformat(), reason, today)
+    except limits.Refused as exc:
+        raise SelfcareError(f"this rest day cannot be marked: {exc.problem}") from None
+    had = bool(store.day_totals(day.isoformat(), day.isoformat())) if store.exists else False
     new = store.add_rest(day.isoformat(), reason, current.isoformat(timespec="seconds"))
     return Rested(day.isoformat(), reason, new, had)
 

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EnvironmentFault, SelfcareError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 APP = "selfcare"
 
@@ -124,3 +130,75 @@ def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = True) -> No
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None
+
+
+# --- --output -----------------------------------------------------------------
+
+STDOUT = "-"  # `--output -` means standard output, as with other Unix tools
+
+
+def check_output(path: Path, *, overwrite: bool) -> None:
+    """Refuse an --output that is not a new path or a regular file (and a regular file without --force).
+
+    A link, a device, a FIFO or a folder is never replaced by a file holding the log.
+    """
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise EnvironmentFault(f"cannot use {path}: {exc.strerror}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise SelfcareError(f"{path} is a symbolic link; give a new file name, or the file it points to")
+    if stat.S_ISDIR(st.st_mode):
+        raise SelfcareError(f"{path} is a folder; give a file name in it, like {path / 'selfcare-backup.json'}")
+    if not stat.S_ISREG(st.st_mode):
+        raise SelfcareError(f"{path} is not a regular file (a device, FIFO or socket); give a new file name")
+    if not overwrite:
+        raise SelfcareError(f"{path} already exists; use --force to overwrite it")
+
+
+@contextmanager
+def output_file(path: Path, *, overwrite: bool) -> Iterator[Callable[[str], object]]:
+    """Write a private file piece by piece through the function this yields: into a
+    temporary file, which takes the name only once everything is written (atomic, like
+    `atomic_write`, and with the same refusals as `check_output`)."""
+    import tempfile
+
+    check_output(path, overwrite=overwrite)
+    ensure_private_dir(path.parent)
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
+    except OSError as exc:
+        raise EnvironmentFault(f"cannot write in {path.parent}: {exc.strerror}") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle.write
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o600)
+        check_output(path, overwrite=overwrite)  # again: it may have appeared meanwhile
+        if overwrite:
+            tmp.replace(path)
+        else:
+            path.hardlink_to(tmp)  # fails if the target appeared meanwhile: never clobber
+            tmp.unlink()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_output(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write `text` to an --output file (see `check_output`)."""
+    with output_file(path, overwrite=overwrite) as write:
+        write(text)

@@ -30,7 +30,8 @@ KEYS = (
     "quiet_hours",
 )
 MINUTES_RANGE = (1, 120)
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+MAX_CONFIG_BYTES = 64 * 1024  # a profile is a few hundred bytes
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")  # ASCII digits only: int() would read "٩" too
 
 
 def parse_words(
@@ -110,14 +111,18 @@ def load(path: Path, cache: Path | None = None) -> Profile | None:
     text (it is small), so a normal run does not import YAML at all and an edit
     is seen at once, whatever the file system's clock resolution.
     """
+    from .bounded import Unreadable, read_bytes
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except NotADirectoryError:
-        raise EnvironmentFault(f"{path}: a folder on this path is a file; move that file away") from None
-    except OSError as exc:
-        raise EnvironmentFault(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+        raw = read_bytes(path, MAX_CONFIG_BYTES, "profiles")
+    except Unreadable as exc:
+        if exc.missing:
+            return None
+        if exc.environment:
+            raise EnvironmentFault(f"{path}: {exc.problem}") from None
+        raise SelfcareError(
+            f"{path}: {exc.problem}; fix it, or move it away and run 'selfcare profile setup'"
+        ) from None
     key = [str(path), raw.decode("utf-8", "replace")]
     if cache is not None:
         cached = _read_cache(cache, key)
@@ -159,15 +164,16 @@ def _write_cache(cache: Path, key: list[Any], profile: Profile) -> None:
 
 
 def _parse(path: Path, raw: bytes) -> Profile | None:
-    import yaml
+    from .bounded import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
-        raise SelfcareError(
-            f"{path}: is not valid YAML; fix it, or move it away and run 'selfcare profile setup'"
-        ) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SelfcareError(f"{path}: is not UTF-8 text (byte {exc.start}); fix it or move it away") from None
+    try:
+        data = load_yaml(text, str(path))
+    except SelfcareError as exc:
+        raise SelfcareError(f"{exc.message}; fix it, or move it away and run 'selfcare profile setup'") from None
     if data is None:
         return None
     if not isinstance(data, dict):

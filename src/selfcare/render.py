@@ -15,6 +15,8 @@ from .safetext import clean as clean
 from .safetext import to_json
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -269,7 +271,10 @@ MARKS = {
 def _day_words(day: str) -> str:
     from datetime import date
 
-    d = date.fromisoformat(day)
+    try:
+        d = date.fromisoformat(day)
+    except ValueError:
+        return day  # a damaged row is shown as it is
     return f"{d:%a} {d.day} {d:%b %Y}"  # not %-d, which Windows' strftime lacks
 
 
@@ -289,7 +294,8 @@ def logged(result: Logged) -> None:
     else:
         what = f"a session with a {s.pro.replace('-', ' ')}" if s.pro else "a session"
     text = _text(f"Logged {what} — {duration(s.seconds)} for {_day_words(s.day)}. ")
-    text.append(_streak_line(result.streak), style="bold green")
+    if result.streak is not None:
+        text.append(_streak_line(result.streak), style="bold green")
     out.print(text)
     for flag in result.flags:
         out.print(hanging(f"! {flag.message}", "bold yellow"))
@@ -307,13 +313,21 @@ def unsuitable_lines(found: tuple[Excluded, ...], out: Console) -> None:
         out.print(hanging(f"! {pid} does not suit your profile: {'; '.join(dict.fromkeys(reasons))}.", "yellow"))
 
 
-def history(sessions: list[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> None:
-    from rich.table import Table
+HISTORY_GAP = "  "
+
+
+def history(sessions: Iterable[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> None:
+    """The sessions as a table with fixed column widths, a row written as soon as it is
+    read, however long the log. Laid out here rather than by rich's Table (which measures
+    every row first: minutes for a long log); every value is cleaned, plain text."""
+    from rich.text import Text
 
     from .words import duration, plural
 
     out = console()
-    if not sessions and in_all:
+    rows = iter(sessions)
+    first = next(rows, None)
+    if first is None and in_all:
         out.print(
             _text(
                 f"No sessions in the last {plural(days or 0, 'day')} ({plural(in_all, 'session')} in all: "
@@ -321,33 +335,101 @@ def history(sessions: list[Session], library: Library, *, days: int | None = Non
             )
         )
         return
-    if not sessions:
+    if first is None:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
         return
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for name in ("id", "date", "time", "practices", "pain", "stress", "note"):
-        table.add_column(name, overflow="fold")
-    for s in sessions:
+    # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
+    fixed = {"id": 8, "date": 10, "time": 11, "pain": 5, "stress": 6}
+    free = max(20, out.width - sum(fixed.values()) - len(HISTORY_GAP) * 6)
+    widths = dict(fixed, practices=max(10, free * 3 // 5))
+    widths["note"] = max(10, free - widths["practices"])
+    order = ("id", "date", "time", "practices", "pain", "stress", "note")
+    sizes = [widths[name] for name in order]
+    out.print(Text(_row_lines(list(order), sizes)[0], style="bold"), soft_wrap=True)
+    out.file.flush()
+    write = sys.stdout.write
+    for s in _chain(first, rows):
         names = [library.practices[p].name if p in library.practices else p for p in s.practices]
         if s.pro:
             names.insert(0, f"[{s.pro}]")
         names += [f"(skipped: {library.practices[p].name if p in library.practices else p})" for p in s.skipped]
-        pain = "" if s.pain_before is None and s.pain_after is None else f"{_dash(s.pain_before)}→{_dash(s.pain_after)}"
-        stress = (
-            ""
-            if s.stress_before is None and s.stress_after is None
-            else f"{_dash(s.stress_before)}→{_dash(s.stress_after)}"
-        )
-        table.add_row(
-            _text(s.id[:8]),
-            _text(s.day),
+        cells = [
+            s.id[:8],
+            s.day,
             duration(s.seconds),
-            _text(", ".join(names)),
-            pain,
-            stress,
-            _text(s.note or ""),
-        )
-    out.print(table)
+            ", ".join(names),
+            _pair(s.pain_before, s.pain_after),
+            _pair(s.stress_before, s.stress_after),
+            s.note or "",
+        ]
+        write("\n".join(_row_lines([clean(c) for c in cells], sizes)) + "\n")
+
+
+def _chain(first: Session, rest: Iterable[Session]) -> Iterable[Session]:
+    yield first
+    yield from rest
+
+
+def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
+    """One table row as lines: each cell folded to its width, the columns side by side."""
+    from rich.cells import cell_len
+
+    folded = [_fold(cell, width) for cell, width in zip(cells, widths, strict=True)]
+    height = max(len(f) for f in folded)
+    lines = []
+    for n in range(height):
+        parts = []
+        for lines_of, width in zip(folded, widths, strict=True):
+            part = lines_of[n] if n < len(lines_of) else ""
+            # ASCII is one cell a character; anything else is measured.
+            parts.append(part.ljust(width) if part.isascii() else part + " " * (width - cell_len(part)))
+        lines.append(HISTORY_GAP.join(parts).rstrip())
+    return lines
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells: broken between words, long words folded."""
+    if len(text) <= width and text.isascii() and "\n" not in text and "\t" not in text:
+        return [text]  # most cells: short, plain
+    from rich.cells import cell_len
+
+    out: list[str] = []
+    for para in text.replace("\t", " ").split("\n"):
+        line, size = "", 0
+        for word in para.split(" "):
+            wsize = cell_len(word)
+            if line and size + 1 + wsize <= width:
+                line, size = f"{line} {word}", size + 1 + wsize
+                continue
+            if line:
+                out.append(line)
+            while wsize > width:  # a word longer than the column is folded
+                cut = ""
+                for char in word:
+                    if cut and cell_len(cut + char) > width:
+                        break
+                    cut += char
+                out.append(cut)
+                word = word[len(cut) :]
+                wsize = cell_len(word)
+            line, size = word, wsize
+        out.append(line)
+    return out
+
+
+def _pair(before: int | None, after: int | None) -> str:
+    return "" if before is None and after is None else f"{_dash(before)}→{_dash(after)}"
+
+
+def print_json_list(items: Iterable[object]) -> None:
+    """A JSON list written an item at a time, as `print_json` would write the whole list."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        text = to_json(item, indent=2)
+        write(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 def _dash(value: int | None) -> str:
@@ -789,10 +871,11 @@ def session_summary(result: Logged) -> None:
     for label, before, after in (("pain", s.pain_before, s.pain_after), ("stress", s.stress_before, s.stress_after)):
         if before is not None or after is not None:
             table.add_row(label, f"{_dash(before)} → {_dash(after)}")
-    table.add_row(
-        _text("streak", "bold green"),
-        _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
-    )
+    if result.streak is not None:
+        table.add_row(
+            _text("streak", "bold green"),
+            _text(f"{result.streak.current} day{'s' if result.streak.current != 1 else ''}", "bold green"),
+        )
     console().print(Panel(table, title="session logged", title_align="left", border_style="green", expand=False))
     for flag in result.flags:
         console().print(_text(f"! {flag.message}", "bold yellow"))

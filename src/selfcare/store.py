@@ -20,16 +20,21 @@ Schema (version = PRAGMA user_version = number of migrations applied):
 
 `open_store(path)` is the one door: it connects (WAL, a busy timeout so that
 several terminals can log at once, foreign keys) and applies migrations, each
-with its version bump in one transaction. A file that is not a selfcare log is
-named in the error and never overwritten or repaired.
+with its version bump in one transaction. A file that is not a selfcare log,
+or is cut short (its size is checked against its header on every open), is
+named in the error and never overwritten or repaired. Every write is one
+transaction; reads that must agree (an export) share one read transaction
+(`snapshot`). Imports are checked and staged in a private temporary database
+first (`Staging`), then merged in one short transaction (`Store.merge`).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import CorruptStore, EnvironmentFault, SelfcareError
 from .models import Flag, RestDay, Session
@@ -150,6 +155,61 @@ def _corrupt(path: Path, detail: str) -> CorruptStore:
     )
 
 
+def side_files(path: Path) -> tuple[Path, Path]:
+    """The log's write-ahead log and shared-memory files (-wal, -shm)."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def file_problem(path: Path) -> str | None:
+    """Why the file at `path` cannot be a healthy SQLite log, from its header and size alone
+    (cheap, so it runs on every open); None when nothing is wrong that way."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise EnvironmentFault(f"cannot read {path}: {exc.strerror}; check its permissions") from None
+    if not header:
+        return None  # made a moment ago, by this command or another one, and not yet set up
+    if header[:16] != SQLITE_HEADER:
+        return "not an SQLite database"
+    if len(header) < 100:
+        return "cut short: its header is incomplete"
+    page = int.from_bytes(header[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page & (page - 1):
+        return "its header is damaged"
+    if size % page:
+        return f"cut short or padded: {size:,} bytes is not a whole number of {page:,}-byte pages"
+    pages = int.from_bytes(header[28:32], "big")
+    counted = header[24:28] == header[92:96]  # the page count in the header is kept up to date
+    wal = side_files(path)[0]
+    settled = not wal.exists() or wal.stat().st_size == 0
+    if counted and settled and size < pages * page:
+        return f"cut short: it has {size // page:,} of its {pages:,} pages"
+    return None
+
+
+def not_writable(path: Path) -> str | None:
+    """Why this user cannot write `path` (from its mode and owner), or None; nothing is written to find out."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{path} cannot be checked ({exc.strerror})"
+    euid = os.geteuid() if hasattr(os, "geteuid") else None
+    if euid is None or euid == 0:
+        return None  # root writes whatever the modes say
+    if st.st_uid != euid:
+        return f"{path} belongs to another user (uid {st.st_uid}), so you cannot write it; run: chown $(id -u) '{path}'"
+    want = stat.S_IWUSR | (stat.S_IXUSR if stat.S_ISDIR(st.st_mode) else 0)
+    if st.st_mode & want != want:
+        fix = "700" if stat.S_ISDIR(st.st_mode) else "600"
+        return f"{path} is read-only (mode {stat.S_IMODE(st.st_mode):o}); run: chmod {fix} '{path}'"
+    return None
+
+
 def _create_private(path: Path) -> None:
     from .paths import ensure_private_dir
 
@@ -164,12 +224,31 @@ def _create_private(path: Path) -> None:
 
 
 class Store:
-    """The open log. Use `open_store`; close with `close()` or a `with` block."""
+    """The open log. Use `open_store`; close with `close()` or a `with` block.
 
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
-        self.db = db
+    A store opened with `lazy=True` on a log that does not exist yet creates it
+    only when it is first used, so a command refused before it reads or writes
+    anything leaves no empty log behind; `exists` says whether there is one.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection | None, path: Path, connect: Callable[[], sqlite3.Connection] | None = None
+    ) -> None:
+        self._db = db
+        self._connect = connect
         self.path = path
         self.on_change: Callable[[], None] | None = None  # called after each write commits
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            assert self._connect is not None
+            self._db = self._connect()
+        return self._db
+
+    @property
+    def exists(self) -> bool:
+        return self._db is not None or self.path.exists()
 
     def __enter__(self) -> Store:
         return self
@@ -178,37 +257,62 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: all or nothing."""
         with self._guard():
-            self.db.execute("BEGIN IMMEDIATE")
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
-                self.db.execute("COMMIT")
+                yield db
+                db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
         if self.on_change is not None:
             self.on_change()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every read inside sees the log as it was at the first one,
+        whatever is written meanwhile (an export is one moment of the log)."""
+        with self._guard():
+            db = self.db
+            db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if db.in_transaction:
+                    db.execute("COMMIT")
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.DatabaseError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise EnvironmentFault(f"{self.path} is busy in another selfcare; try again in a moment") from None
-            if isinstance(exc, sqlite3.IntegrityError):
-                raise SelfcareError(f"{self.path}: the log refused a value ({text})") from None
-            if "readonly" in text or "read-only" in text:
-                raise EnvironmentFault(f"{self.path} is read-only; check the folder's permissions") from None
-            if "disk is full" in text or "disk I/O" in text:
-                raise EnvironmentFault(f"cannot write {self.path}: {text}; free some space") from None
-            raise _corrupt(self.path, text) from None
+            raise self._fault(exc) from None
+
+    def _fault(self, exc: sqlite3.DatabaseError) -> SelfcareError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return EnvironmentFault(
+                f"{self.path} is busy: another program (perhaps another selfcare) is writing to it; try again in a moment"
+            )
+        if isinstance(exc, sqlite3.IntegrityError):
+            return SelfcareError(f"{self.path}: the log refused a value ({text})")
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            for candidate in (self.path, *side_files(self.path), self.path.parent):
+                problem = not_writable(candidate)
+                if problem:
+                    return EnvironmentFault(f"the log cannot be written: {problem}")
+            return EnvironmentFault(f"{self.path} cannot be written ({text}); check it and its folder's permissions")
+        if "disk is full" in text or "disk I/O" in text:
+            return EnvironmentFault(f"cannot write {self.path}: {text}; free some space")
+        return _corrupt(self.path, text)
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         with self._guard():
@@ -220,6 +324,21 @@ class Store:
         with self.transaction() as db:
             _insert(db, session)
 
+    def record(self, session: Session, flags_for: Callable[[], Iterable[Flag]]) -> list[Flag]:
+        """Store a session and the red flags it raises in one transaction.
+
+        `flags_for` runs inside it, after the session is written, so it sees
+        the log with the new session in it; if it fails, nothing is stored.
+        """
+        with self.transaction() as db:
+            _insert(db, session)
+            flags = list(flags_for())
+            db.executemany(
+                "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
+                [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags],
+            )
+        return flags
+
     def add_flags(self, flags: Iterable[Flag]) -> None:
         with self.transaction() as db:
             db.executemany(
@@ -227,96 +346,174 @@ class Store:
                 [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags],
             )
 
-    def import_all(
-        self, sessions: list[Session], rest_days: list[RestDay], created_at: str, flags: list[Flag] | None = None
-    ) -> tuple[int, int]:
-        """Add sessions, rest days and flags not present yet, in one transaction; (sessions, rest days) added."""
-        with self.transaction() as db:
-            have: set[str] = set()
-            ids = [s.id for s in sessions]
-            for chunk in range(0, len(ids), 500):
-                part = ids[chunk : chunk + 500]
-                marks = ",".join("?" * len(part))
-                have.update(r[0] for r in db.execute(f"SELECT id FROM sessions WHERE id IN ({marks})", part))  # noqa: S608 - placeholders only
-            added = 0
-            for session in sessions:
-                if session.id not in have:
-                    _insert(db, session)
-                    have.add(session.id)
-                    added += 1
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO rest_days (day, reason, created_at) VALUES (?, ?, ?)",
-                [(r.day, r.reason, created_at) for r in rest_days],
-            )
-            rests = db.total_changes - before
-            for flag in flags or []:
-                known = db.execute(
-                    "SELECT 1 FROM flags WHERE session_id IS ? AND day = ? AND rule = ? AND area IS ?",
-                    (flag.session_id, flag.day, flag.rule, flag.area),
-                ).fetchone()
-                if not known:
-                    db.execute(
-                        "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
-                        (flag.session_id, flag.day, flag.rule, flag.area, flag.message),
-                    )
-        return added, rests
+    def iter_sessions(
+        self,
+        since_day: str | None = None,
+        until_day: str | None = None,
+        *,
+        having: str | None = None,
+        rated: bool = False,
+        newest_first: bool = True,
+    ) -> Iterator[Session]:
+        """Sessions one at a time (memory stays flat however long the log), newest first
+        unless `newest_first` is False; only those counting for days in [since, until],
+        those with a `pro` or a `note` when `having` names one, and with a rating when `rated`.
+        One statement, so what it yields is one moment of the log."""
+        where, params = _window(since_day, until_day, "s.")
+        if having is not None:
+            assert having in ("pro", "note")
+            where.append(f"s.{having} IS NOT NULL")
+        if rated:
+            where.append("(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL OR s.stress_before IS NOT NULL)")
+        order = "DESC" if newest_first else ""
+        # A window of days is found by day and then sorted; the whole log is read in the
+        # order of its moments index, without sorting a million rows.
+        index = " INDEXED BY sessions_day" if since_day or until_day else ""
+        sql = (
+            "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too, "  # noqa: S608 - fixed terms
+            "sp.status AS p_status "
+            f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
+        )
+        with self._guard():
+            rows = self.db.execute(sql, params)
+            current: sqlite3.Row | None = None
+            practices: list[tuple[str, int, int, str]] = []
+            for row in rows:
+                if current is None or row["id"] != current["id"]:
+                    if current is not None:
+                        yield _session(current, practices)
+                    current, practices = row, []
+                if row["p_id"] is not None:
+                    practices.append((row["p_id"], row["p_seconds"], row["p_too"], row["p_status"]))
+            if current is not None:
+                yield _session(current, practices)
 
     def sessions(
         self, since_day: str | None = None, until_day: str | None = None, having: str | None = None
     ) -> list[Session]:
         """Sessions newest first, optionally only those counting for days in [since, until],
         and only those with a `pro` or a `note` when `having` names one."""
-        where, params = _window(since_day, until_day)
-        if having is not None:
-            assert having in ("pro", "note")
-            where.append(f"{having} IS NOT NULL")
-        sql = "SELECT * FROM sessions" + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608 - fixed terms
-        sql += " ORDER BY logged_ts DESC, rowid DESC"
-        with self._guard():
-            rows = self.db.execute(sql, params).fetchall()
-            return self._with_practices(rows)
-
-    def _with_practices(self, rows: list[sqlite3.Row]) -> list[Session]:
-        if not rows:
-            return []
-        by_id: dict[str, list[tuple[str, int, int, str]]] = {r["id"]: [] for r in rows}
-        ids = list(by_id)
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            for sid, pid, secs, too, status in self.db.execute(
-                f"SELECT session_id, practice_id, seconds, too_intense, status FROM session_practices "  # noqa: S608 - placeholders only
-                f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
-                part,
-            ):
-                by_id[sid].append((pid, secs, too, status))
-        return [_session(r, by_id[r["id"]]) for r in rows]
+        return list(self.iter_sessions(since_day, until_day, having=having))
 
     def session(self, session_id: str) -> Session | None:
         with self._guard():
             rows = self.db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchall()
-            found = self._with_practices(rows)
-        return found[0] if found else None
+            if not rows:
+                return None
+            practices = self.db.execute(
+                "SELECT practice_id, seconds, too_intense, status FROM session_practices WHERE session_id = ? ORDER BY position",
+                (session_id,),
+            ).fetchall()
+        return _session(rows[0], [tuple(p) for p in practices])
 
     def find_sessions(self, prefix: str) -> list[str]:
+        if not self.exists:
+            return []
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return [
             r[0] for r in self.query("SELECT id FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 3", (escaped + "%",))
         ]
 
     def delete_session(self, session_id: str) -> Session | None:
-        found = self.session(session_id)
-        if found is None:
+        """Remove one session (its practices and flags go with it); the session removed, or
+        None if it was not there. Found and deleted in one transaction, so two deletes
+        at once never both report the same session."""
+        if not self.exists:
             return None
         with self.transaction() as db:
-            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            found = self.session(session_id)
+            if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
+                return None
+        return found
+
+    def undo_last(self) -> Session | None:
+        """Remove the session most recently added by log or start (imports are not undone one
+        by one) and return it; None when there is none. One BEGIN IMMEDIATE holds the
+        choice and the delete together: two undos at once remove two sessions, and each
+        reports its own."""
+        if not self.exists:
+            return None
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM sessions WHERE source != 'import' ORDER BY rowid DESC LIMIT 1").fetchone()
+            if row is None:
+                return None
+            found = self.session(row[0])
+            if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (row[0],)).rowcount != 1:
+                return None
         return found
 
     def last_logged(self) -> Session | None:
         """The session most recently added by log or start (imports are not undone one by one)."""
         rows = self.query("SELECT id FROM sessions WHERE source != 'import' ORDER BY rowid DESC LIMIT 1")
         return self.session(rows[0][0]) if rows else None
+
+    # --- import -------------------------------------------------------------
+
+    def merge(self, staged: Staging, created_at: str) -> Merged:
+        """Add what `staged` holds and the log does not, in one transaction: sessions with new
+        ids (with their practices), rest days not marked yet, and red flags not known yet
+        whose session is in the log once the sessions are in; flags whose session is
+        missing are left out and listed."""
+        with self._guard():
+            db = self.db
+            for table, columns in _STAGED.items():
+                db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+                db.execute(f"CREATE TEMP TABLE {table} ({columns})")
+            # Copied into this connection before the write lock is taken: the lock is held
+            # only while SQLite moves the rows, however long the file took to read.
+            for table, columns in _STAGED.items():
+                names = ", ".join(c.split()[0] for c in columns.split(", ") if not c.startswith("PRIMARY"))
+                marks = ", ".join("?" * len(names.split(", ")))
+                db.executemany(
+                    f"INSERT INTO temp.{table} ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
+                    staged.db.execute(f"SELECT {names} FROM {table}"),  # noqa: S608 - fixed names
+                )
+        try:
+            with self.transaction() as db:
+                db.execute(
+                    "CREATE TEMP TABLE new_ids AS SELECT id FROM temp.staged_sessions WHERE id NOT IN (SELECT id FROM main.sessions)"
+                )
+                added = db.execute("SELECT COUNT(*) FROM temp.new_ids").fetchone()[0]
+                db.execute(
+                    "INSERT INTO main.sessions (id, day, logged_at, logged_ts, seconds, pain_before, pain_after, "
+                    "stress_before, stress_after, note, pro, source) SELECT id, day, logged_at, logged_ts, seconds, "
+                    "pain_before, pain_after, stress_before, stress_after, note, pro, source FROM temp.staged_sessions "
+                    "WHERE id IN (SELECT id FROM temp.new_ids) ORDER BY idx"
+                )
+                db.execute(
+                    "INSERT INTO main.session_practices (session_id, position, practice_id, seconds, too_intense, status) "
+                    "SELECT session_id, position, practice_id, seconds, too_intense, status FROM temp.staged_practices "
+                    "WHERE session_id IN (SELECT id FROM temp.new_ids)"
+                )
+                before = db.total_changes
+                db.execute(
+                    "INSERT OR IGNORE INTO main.rest_days (day, reason, created_at) "
+                    "SELECT day, reason, ? FROM temp.staged_rests ORDER BY idx",
+                    (created_at,),
+                )
+                rests = db.total_changes - before
+                orphans = [
+                    (r[0], r[1])
+                    for r in db.execute(
+                        "SELECT idx, session_id FROM temp.staged_flags WHERE session_id IS NOT NULL "
+                        "AND session_id NOT IN (SELECT id FROM main.sessions) ORDER BY idx"
+                    )
+                ]
+                db.execute(
+                    "INSERT INTO main.flags (session_id, day, rule, area, message) "
+                    "SELECT f.session_id, f.day, f.rule, f.area, f.message FROM temp.staged_flags f "
+                    "WHERE (f.session_id IS NULL OR f.session_id IN (SELECT id FROM main.sessions)) "
+                    "AND NOT EXISTS (SELECT 1 FROM main.flags g WHERE g.session_id IS f.session_id "
+                    "AND g.day = f.day AND g.rule = f.rule AND g.area IS f.area) ORDER BY f.idx"
+                )
+                total = db.execute("SELECT COUNT(*) FROM temp.staged_sessions").fetchone()[0]
+        finally:
+            with self._guard():
+                for table in (*_STAGED, "new_ids"):
+                    self.db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        return Merged(added=int(added), present=int(total - added), rest_days=int(rests), orphan_flags=orphans)
 
     # --- rest days ----------------------------------------------------------
 
@@ -374,14 +571,7 @@ class Store:
 
     def rated_sessions(self, since_day: str | None = None, until_day: str | None = None) -> list[Session]:
         """Sessions with a pain or stress rating, oldest first (feedback and red flags)."""
-        where, params = _window(since_day, until_day)
-        where.append("(pain_before IS NOT NULL OR pain_after IS NOT NULL OR stress_before IS NOT NULL)")
-        with self._guard():
-            rows = self.db.execute(
-                "SELECT * FROM sessions WHERE " + " AND ".join(where) + " ORDER BY logged_ts, rowid",  # noqa: S608 - fixed terms
-                params,
-            ).fetchall()
-            return self._with_practices(rows)
+        return list(self.iter_sessions(since_day, until_day, rated=True, newest_first=False))
 
     def practice_last_days(self, since_day: str) -> dict[str, str]:
         """practice id -> the last day it was done, for practices done since `since_day`."""
@@ -422,22 +612,122 @@ class Store:
         return int(self.query("PRAGMA user_version")[0][0])
 
 
-def _window(since_day: str | None, until_day: str | None) -> tuple[list[str], list[str]]:
+class Merged(NamedTuple):
+    added: int  # sessions added
+    present: int  # sessions of the file the log held already
+    rest_days: int  # rest days added
+    orphan_flags: list[tuple[int, str]]  # (position in the file, session id) of flags left out: no such session
+
+
+_STAGED = {
+    "staged_sessions": (
+        "id TEXT PRIMARY KEY, idx INTEGER, day TEXT, logged_at TEXT, logged_ts REAL, seconds INTEGER, "
+        "pain_before INTEGER, pain_after INTEGER, stress_before INTEGER, stress_after INTEGER, note TEXT, "
+        "pro TEXT, source TEXT"
+    ),
+    "staged_practices": "session_id TEXT, position INTEGER, practice_id TEXT, seconds INTEGER, too_intense INTEGER, status TEXT",
+    "staged_rests": "day TEXT PRIMARY KEY, idx INTEGER, reason TEXT",
+    "staged_flags": "idx INTEGER, session_id TEXT, day TEXT, rule TEXT, area TEXT, message TEXT",
+}
+
+
+class Duplicate(Exception):
+    """The same session id or rest day twice in one import file."""
+
+
+class Staging:
+    """Where an import file's checked contents wait before `Store.merge`: a private
+    temporary database (SQLite deletes it when closed), so an import of any size is
+    read with flat memory and before the log is even opened."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None)
+        for table, columns in _STAGED.items():
+            self.db.execute(f"CREATE TABLE {table} ({columns})")
+        self.db.execute("BEGIN")
+        self.sessions = 0
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def add_session(self, idx: int, s: Session) -> None:
+        try:
+            self.db.execute(
+                "INSERT INTO staged_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    s.id,
+                    idx,
+                    s.day,
+                    s.logged_at,
+                    _timestamp(s.logged_at),
+                    s.seconds,
+                    s.pain_before,
+                    s.pain_after,
+                    s.stress_before,
+                    s.stress_after,
+                    s.note,
+                    s.pro,
+                    s.source,
+                ),
+            )
+        except sqlite3.IntegrityError:
+            raise Duplicate(s.id) from None
+        self.db.executemany("INSERT INTO staged_practices VALUES (?, ?, ?, ?, ?, ?)", _practice_rows(s))
+        self.sessions += 1
+
+    def add_rest(self, idx: int, rest: RestDay) -> None:
+        try:
+            self.db.execute("INSERT INTO staged_rests VALUES (?, ?, ?)", (rest.day, idx, rest.reason))
+        except sqlite3.IntegrityError:
+            raise Duplicate(rest.day) from None
+
+    def add_flag(self, idx: int, f: Flag) -> None:
+        self.db.execute(
+            "INSERT INTO staged_flags VALUES (?, ?, ?, ?, ?, ?)", (idx, f.session_id, f.day, f.rule, f.area, f.message)
+        )
+
+    def flag_sessions(self) -> set[str]:
+        return {
+            r[0] for r in self.db.execute("SELECT DISTINCT session_id FROM staged_flags WHERE session_id IS NOT NULL")
+        }
+
+    def has_session(self, session_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM staged_sessions WHERE id = ?", (session_id,)).fetchone() is not None
+
+
+def _window(since_day: str | None, until_day: str | None, prefix: str = "") -> tuple[list[str], list[str]]:
     """WHERE terms and parameters for sessions counting for days in [since, until]."""
     where, params = [], []
     if since_day:
-        where.append("day >= ?")
+        where.append(f"{prefix}day >= ?")
         params.append(since_day)
     if until_day:
-        where.append("day <= ?")
+        where.append(f"{prefix}day <= ?")
         params.append(until_day)
     return where, params
 
 
-def _insert(db: sqlite3.Connection, s: Session) -> None:
+def _timestamp(logged_at: str) -> float:
     from datetime import datetime
 
-    ts = datetime.fromisoformat(s.logged_at).timestamp()
+    return datetime.fromisoformat(logged_at).timestamp()
+
+
+def _practice_rows(s: Session) -> list[tuple[str, int, str, int, int, str]]:
+    """A session's practices as rows: those done or begun, then those skipped (a guided session's truth)."""
+    seconds = s.practice_seconds or split_seconds(s.seconds, len(s.practices))
+    rows = [
+        (pid, secs, "partial" if pid in s.partial else "done") for pid, secs in zip(s.practices, seconds, strict=False)
+    ]
+    skipped = s.skipped_seconds or (0,) * len(s.skipped)
+    rows += [(pid, secs, "skipped") for pid, secs in zip(s.skipped, skipped, strict=False)]
+    return [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)]
+
+
+def _insert(db: sqlite3.Connection, s: Session) -> None:
     db.execute(
         "INSERT INTO sessions (id, day, logged_at, logged_ts, seconds, pain_before, pain_after, "
         "stress_before, stress_after, note, pro, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -445,7 +735,7 @@ def _insert(db: sqlite3.Connection, s: Session) -> None:
             s.id,
             s.day,
             s.logged_at,
-            ts,
+            _timestamp(s.logged_at),
             s.seconds,
             s.pain_before,
             s.pain_after,
@@ -456,17 +746,10 @@ def _insert(db: sqlite3.Connection, s: Session) -> None:
             s.source,
         ),
     )
-    seconds = s.practice_seconds or split_seconds(s.seconds, len(s.practices))
-    rows = [
-        (pid, secs, "partial" if pid in s.partial else "done") for pid, secs in zip(s.practices, seconds, strict=False)
-    ]
-    rows += [
-        (pid, secs, "skipped") for pid, secs in zip(s.skipped, s.skipped_seconds or [0] * len(s.skipped), strict=False)
-    ]
     db.executemany(
         "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense, status) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)],
+        _practice_rows(s),
     )
 
 
@@ -521,18 +804,27 @@ def _to_wal(db: sqlite3.Connection) -> None:
         pause = min(pause * 2, 0.1)
 
 
-def open_store(path: Path, *, create: bool = True) -> Store:
-    """Connect to the log at `path`, creating (0600) and migrating it as needed."""
-    if path.exists():
+def open_store(path: Path, *, create: bool = True, lazy: bool = False) -> Store:
+    """Connect to the log at `path`, creating (0600) and migrating it as needed.
+
+    With `lazy`, a log that does not exist yet is created only when first used.
+    """
+    if lazy and create and not path.exists():
+        return Store(None, path, connect=lambda: _connect(path, create=True))
+    return Store(_connect(path, create=create), path)
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise EnvironmentFault(f"cannot reach {path}: {exc.strerror}") from None
+    if exists:
         if path.is_dir():
             raise _corrupt(path, "it is a folder")
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(16)
-        except OSError as exc:
-            raise EnvironmentFault(f"cannot read {path}: {exc.strerror}; check its permissions") from None
-        if header and header != SQLITE_HEADER:
-            raise _corrupt(path, "not an SQLite database")
+        problem = file_problem(path)
+        if problem:
+            raise _corrupt(path, problem)
     elif create:
         _create_private(path)
     else:
@@ -543,14 +835,21 @@ def open_store(path: Path, *, create: bool = True) -> Store:
         raise EnvironmentFault(f"cannot open {path}: {exc}") from None
     db.row_factory = sqlite3.Row
     store = Store(db, path)
-    with store._guard():
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys = ON")
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            _to_wal(db)
-        db.execute("PRAGMA synchronous = NORMAL")
-        if db.execute("PRAGMA user_version").fetchone()[0] != VERSION:
-            migrate(db)
-        else:
-            db.execute("SELECT 1 FROM sessions LIMIT 1").fetchall()
-    return store
+    try:
+        with store._guard():
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys = ON")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                _to_wal(db)
+            db.execute("PRAGMA synchronous = NORMAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < 0:
+                raise _corrupt(path, f"schema version {version} is not one selfcare ever wrote")
+            if version != VERSION:
+                migrate(db)
+            else:
+                db.execute("SELECT 1 FROM sessions LIMIT 1").fetchall()
+    except BaseException:
+        db.close()
+        raise
+    return db

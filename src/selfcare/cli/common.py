@@ -61,7 +61,8 @@ def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None,
 def open_log() -> Store:
     from ..store import open_store
 
-    store = open_store(paths.db_file())
+    # Lazy: a command refused before it touches the log leaves no empty log behind.
+    store = open_store(paths.db_file(), lazy=True)
     # A plan kept for `today` no longer holds once the log changes.
     store.on_change = _forget_plan
     return store

@@ -67,12 +67,19 @@ def log(
         pro=pro,
         too_intense=tuple(too_intense or ()),
     )
+    from .guard import stored, warn
+
+    library = load_library()
     with open_log() as store:
-        result = logbook.record(store, load_library(), profile, entry)
-    if json:
-        render.print_json(result.session.to_dict())
-    else:
-        render.logged(result)
+        result = logbook.record(store, library, profile, entry)
+    # Stored: from here on a failure is a warning (exit 0), never a session reported lost.
+    with stored(f"the session was stored (id {result.session.id[:8]})"):
+        if json:
+            render.print_json(result.session.to_dict())
+        else:
+            render.logged(result)
+        for warning in result.warnings:
+            warn(warning)
 
 
 @history_app.callback(invoke_without_command=True)
@@ -94,13 +101,15 @@ def history(
 
     profile, _ = load_profile()
     since = (today(profile) - timedelta(days=days - 1)).isoformat() if days else None
+    library = None if json else load_library()
     with open_log() as store:
-        sessions = store.sessions(since_day=since)
-        in_all = store.count_sessions() if not sessions and days else 0
-    if json:
-        render.print_json([s.to_dict() for s in sessions])
-    else:
-        render.history(sessions, load_library(), days=days, in_all=in_all)
+        # One session at a time, straight to the screen: memory stays flat however long the log.
+        sessions = store.iter_sessions(since_day=since) if store.exists else iter(())
+        if library is None:
+            render.print_json_list(s.to_dict() for s in sessions)
+        else:
+            in_all = store.count_sessions() if days and store.exists else 0
+            render.history(sessions, library, days=days, in_all=in_all)
 
 
 @history_app.command("delete")
@@ -112,10 +121,12 @@ def history_delete(
     Example: selfcare history delete 3f2a9c
     """
     from .. import logbook, render
+    from .guard import stored
 
     with open_log() as store:
         removed = logbook.delete(store, session_id)
-    render.removed(removed)
+    with stored(f"the session {removed.id[:8]} was removed"):
+        render.removed(removed)
 
 
 @app.command()
@@ -125,10 +136,12 @@ def undo() -> None:
     Example: selfcare undo
     """
     from .. import logbook, render
+    from .guard import stored
 
     with open_log() as store:
         removed = logbook.undo(store)
-    render.removed(removed)
+    with stored(f"the session {removed.id[:8]} was removed"):
+        render.removed(removed)
 
 
 @app.command()
@@ -143,8 +156,10 @@ def rest(
     Example: selfcare rest --date 2026-12-24 --reason travelling
     """
     from .. import logbook, render
+    from .guard import stored
 
     profile, _ = load_profile()
     with open_log() as store:
         outcome = logbook.rest(store, profile, date, reason)
-    render.rested(outcome)
+    with stored(f"{outcome.day} was marked as a rest day"):
+        render.rested(outcome)

@@ -142,6 +142,11 @@ def start(
         note=note,
         source="guided",
     )
+    from .guard import stored, warn
+
     with open_log() as store:
         result = logbook.record(store, library, profile, entry)
-    render.session_summary(result)
+    with stored(f"the session was stored (id {result.session.id[:8]})"):
+        render.session_summary(result)
+        for warning in result.warnings:
+            warn(warning)

@@ -59,7 +59,8 @@ def report(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600).")
+        Path | None,
+        typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600); '-' is the screen."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output or --html if it exists.")] = False,
 ) -> None:
@@ -76,10 +77,10 @@ def report(
         raise SelfcareError("--year covers the last 53 weeks; leave out --days, or leave out --year")
     if html is not None and (json or output is not None):
         raise SelfcareError("--html writes a page; leave out --json and --output")
-    if html is not None and html.is_dir():
-        raise SelfcareError(f"{html} is a folder; --html takes the name of the file to write")
-    if html is not None and html.exists() and not force:
-        raise SelfcareError(f"{html} already exists; use --force to overwrite it")
+    if html is not None:
+        from ..paths import check_output
+
+        check_output(html, overwrite=force)  # refused before any work: a folder, a link, a device, no --force
     profile, _ = load_profile()
     day = as_of_day(profile, as_of)
     window = reports.year_days(day) if year else days or 30
@@ -89,12 +90,12 @@ def report(
         _write_page(data, profile, html, include_notes=include_notes, force=force)
     elif for_therapist:
         text = render.therapist_markdown(data, profile, include_notes=include_notes)
-        if output is None:
+        if output is None or str(output) == "-":
             typer.echo(render.clean(text), nl=False)
         else:
-            from ..paths import atomic_write
+            from ..paths import write_output
 
-            atomic_write(output, text, overwrite=force)
+            write_output(output, text, overwrite=force)
             typer.echo(f"wrote {output}", err=True)
         _notes_left_out(data, include_notes)
     elif json:
@@ -107,9 +108,9 @@ def report(
 
 def _write_page(data: Report, profile: Profile, path: Path, *, include_notes: bool, force: bool) -> None:
     from .. import page
-    from ..paths import atomic_write
+    from ..paths import write_output
 
-    atomic_write(path, page.therapist_html(data, profile, include_notes=include_notes), overwrite=force)
+    write_output(path, page.therapist_html(data, profile, include_notes=include_notes), overwrite=force)
     typer.echo(f"wrote {path}", err=True)
     _notes_left_out(data, include_notes)
 
