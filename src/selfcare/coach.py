@@ -98,7 +98,7 @@ def progression(store: Store, day: date, library: Library | None = None) -> Prog
         found, _ = doses(
             store.sessions(since_day=_iso(day - timedelta(days=DOSE_WINDOW_DAYS)), until_day=_iso(day)), library
         )
-        moved = tuple(sorted((d for d in found.values() if d.step != 0), key=lambda d: (d.name, d.practice)))
+        moved = tuple(sorted((d for d in found.values() if worth_saying(d, day)), key=lambda d: (d.name, d.practice)))
     return Progression(level, len(recent), moved)
 
 
@@ -141,6 +141,12 @@ def doses(sessions: Iterable[Session], library: Library) -> tuple[dict[str, Dose
                     found[pid] = _dose(p, step + 1, "went-well", s.day, len(good[pid]))
                     good[pid] = []
     return found, rests
+
+
+def worth_saying(dose: Dose, day: date) -> bool:
+    """A dose away from the written one; or back at it after a step back in the last REST_DAYS."""
+    recent = dose.day > _iso(day - timedelta(days=REST_DAYS))
+    return dose.step != 0 or (dose.cause != "went-well" and recent)
 
 
 def _dose(
@@ -283,7 +289,7 @@ def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = 
         feedback=found,
         last_done=back,
         progression=grown,
-        doses={pid: d for pid, d in moved.items() if d.step != 0},
+        doses={pid: d for pid, d in moved.items() if worth_saying(d, day)},
         rested=rested,
         limits=limits(store, library, day, areas),
     )

@@ -45,6 +45,7 @@ GOALS: dict[str, str] = {
     "circulation": "circulation",
     "focus": "focus",
     "posture": "posture",
+    "strength": "strength",
 }
 
 # id -> (short label, the plain question the health screen asks). The screen

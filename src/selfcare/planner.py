@@ -68,7 +68,7 @@ PAIRED = ("massage", "stretch")  # a stretch after the massage, a massage before
 RELAX_GOALS = ("stress", "sleep")
 WORK_GOALS = ("tension", "pain-relief", "circulation")
 STRETCH_GOALS = ("flexibility", "posture")
-EXERCISE_GOALS = ("pain-relief", "tension", "flexibility", "posture")  # work on the body brings an exercise
+EXERCISE_GOALS = ("pain-relief", "tension", "flexibility", "posture", "strength")  # these bring an exercise
 MAX_PREFERRED = 2  # practices written for a condition the person has (prefer_if), planned first
 REP_STEP = 2  # an exercise grows or steps back by this many repetitions a set
 MIN_DOSE_STEP = -2  # at most this many steps back
@@ -410,7 +410,9 @@ class Need(NamedTuple):
 def needs(request: Request) -> list[Need]:
     stretch_first = any(g in STRETCH_GOALS for g in request.goals) and not any(g in WORK_GOALS for g in request.goals)
     area_kinds = ("stretch", "massage") if stretch_first else ("massage", "stretch")
-    out = [Need("area", (*area_kinds, "exercise"), area=a) for a in request.areas]
+    # Work on an area: massage and stretch first as a rule, an exercise first for strength.
+    kinds = ("exercise", *area_kinds) if "strength" in request.goals else (*area_kinds, "exercise")
+    out = [Need("area", kinds, area=a) for a in request.areas]
     for g in request.goals:
         if g in RELAX_GOALS:
             out.append(Need("goal", ("breathing", "meditation"), goal=g))
@@ -423,8 +425,10 @@ def needs(request: Request) -> list[Need]:
     for g in request.goals:
         if g in STRETCH_GOALS:
             out.append(Need("goal", ("stretch",), goal=g, must=False))
+        elif g == "strength":
+            out.append(Need("goal", ("exercise",), goal=g, must=False))
         elif g == "circulation":
-            out.append(Need("goal", ("massage", "stretch"), goal=g, must=False))
+            out.append(Need("goal", ("exercise", "massage", "stretch"), goal=g, must=False))
     return out
 
 
@@ -499,7 +503,7 @@ def _why(role: str, p: Practice, request: Request, history: History, gentler: Ma
         feedback=history.feedback.get(p.id),
         last_done=history.last_done.get(p.id),
         suits=next((c for c in request.conditions if c in p.prefer_if), None),
-        dose=dose if dose is not None and dose.step != 0 and p.reps is not None else None,
+        dose=dose if dose is not None and p.reps is not None else None,
     )
 
 
@@ -574,7 +578,10 @@ def choose(
         extra: dict[str, Any] = {}
         if stand_in is not None:
             extra = {"instead_of": library[stand_in.practice].name, "rest": stand_in}
-        session.add(pick, why(need.role, pick, **extra), room=pick.seconds)
+        role = need.role
+        if role == "pair" and not any(q.kind == "massage" and set(q.areas) & set(pick.areas) for q, _ in session.items):
+            role = "area"  # "after the massage" only when there is one
+        session.add(pick, why(role, pick, **extra), room=pick.seconds)
 
     full: Callable[[], bool] = lambda: session.total >= budget * 0.9  # noqa: E731
 
