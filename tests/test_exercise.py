@@ -380,3 +380,19 @@ def test_progression_grows_in_plans_and_report_and_steps_back_after_too_intense(
     assert "a step back to 10 repetitions a set (10 as written): marked too intense on 26 Nov" in back["reason"]
     mine = {p["id"]: p for p in run.json("routines", "list", "--for-me")}
     assert mine[pid]["for_me"], mine[pid]["why_not"]  # an exercise steps back rather than rests
+
+
+def test_the_routines_readme_examples_of_an_exercise_and_named_routines_read() -> None:
+    import re
+
+    from selfcare.library import parse_document
+
+    readme = (Path(__file__).resolve().parent.parent / "routines" / "README.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    [exercise] = [b for b in blocks if "kind: exercise" in b]
+    [press] = parse_text("practices:\n" + exercise, "README exercise")
+    assert press.reps is not None and press.seconds == 10 + 2 * 10 * (2 + 3 + 2) + 30
+    [named] = [b for b in blocks if b.startswith("routines:")]
+    practices, routines = parse_document(named, "README routines")
+    assert not practices and [r.name for r in routines] == ["desk-break", "bedtime"]
+    assert all(pid in LIBRARY.practices for r in routines for pid in r.practices)
