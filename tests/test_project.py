@@ -297,11 +297,12 @@ def changeable_numbers(p: Practice) -> list[str]:
     practices' texts state neither; a rate ("one pass every two to four
     seconds") stays true however long a step lasts.
     """
-    texts = [s.text for s in p.steps]
-    if p.kind in ("stretch", "breathing"):
+    texts = [s.text for s in p.steps] + ([p.reps.text] if p.reps else [])
+    changing = ("stretch", "breathing", "exercise")  # holds, cycles, and an exercise's repetitions and holds
+    if p.kind in changing:
         texts += [p.name, p.summary]
     found = [m.group(0) for t in texts for m in DURATION.finditer(t) if not t[: m.start()].rstrip().endswith("every")]
-    if p.kind in ("stretch", "breathing"):
+    if p.kind in changing:
         found += [m.group(0) for t in texts for m in COUNT.finditer(t)]
     return found
 
@@ -321,6 +322,8 @@ def test_no_step_text_states_a_length_or_count_the_timer_may_change() -> None:
         ("breathing", "Four long out-breaths."),
         ("breathing", "A breath in, a sip on top, a long breath out; about five minutes."),
         ("massage", "Rest on a tender spot for 10 to 15 seconds."),
+        ("exercise", "Nod gently; do it ten times."),
+        ("exercise", "Hold the bridge for five seconds."),
     ],
 )
 def test_the_text_check_catches_what_the_timer_would_contradict(kind: str, text: str) -> None:
