@@ -261,6 +261,21 @@ def valid_pacings(draw: Any) -> dict[str, Any]:
     return pacing
 
 
+@st.composite
+def valid_reps(draw: Any) -> dict[str, Any]:
+    reps: dict[str, Any] = {"text": draw(fair_text(1000)), "count": draw(st.integers(1, 10))}
+    if draw(BOOL):
+        reps["sets"] = draw(st.integers(1, models.MAX_SETS))
+        if reps["sets"] > 1:
+            reps["rest"] = draw(st.integers(10, 60))
+    for name in ("move", "hold", "ease"):
+        if draw(BOOL):
+            reps[name] = draw(halves if name == "hold" else positive_halves.filter(lambda v: v <= 5))
+    if draw(BOOL):
+        reps["side"] = draw(vocab(models.SIDES))
+    return reps
+
+
 step_lists = {least: st.lists(valid_steps(), min_size=least, max_size=3) for least in (0, 1)}
 
 
@@ -276,11 +291,14 @@ def valid_practices(draw: Any, pid: str, others: list[str]) -> dict[str, Any]:
         "summary": draw(fair_text(500)),
     }
     pacing = draw(valid_pacings()) if kind == "breathing" and draw(BOOL) else None
-    steps = draw(step_lists[0 if pacing else 1])
+    reps = draw(valid_reps()) if kind == "exercise" and draw(BOOL) else None
+    steps = draw(step_lists[0 if pacing or reps else 1])
     if steps or draw(BOOL):
         p["steps"] = steps
     if pacing:
         p["pacing"] = pacing
+    if reps:
+        p["reps"] = reps
     if draw(BOOL):
         p["intensity"] = draw(vocab(models.INTENSITIES))
     if draw(BOOL):
@@ -292,6 +310,8 @@ def valid_practices(draw: Any, pid: str, others: list[str]) -> dict[str, Any]:
     for name in ("avoid_if", "care_if"):
         if draw(BOOL):
             p[name] = draw(some(CONDITIONS, 0))
+    if draw(BOOL):
+        p["prefer_if"] = [c for c in draw(some(CONDITIONS, 0)) if c not in p.get("avoid_if", [])]
     if others and draw(BOOL):
         p["gentler"] = draw(st.sampled_from(others))
     if draw(BOOL):
@@ -349,6 +369,12 @@ def expected_seconds(p: dict[str, Any]) -> int:
     if pacing:
         cycle = sum(pacing.get(k, 0) for k in ("inhale", "top_up", "hold_in", "exhale", "hold_out"))
         steps += round(cycle * pacing["cycles"])
+    reps = p.get("reps")
+    if reps:
+        each = reps.get("move", 2) + reps.get("hold", 0) + reps.get("ease", 2)
+        sides = 2 if reps.get("side") == "both" else 1
+        sets = reps.get("sets", 1)
+        steps += round(each * reps["count"] * sides * sets + reps.get("rest", 0) * (sets - 1))
     return steps
 
 

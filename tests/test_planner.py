@@ -39,7 +39,7 @@ requests = st.builds(
     injured=st.just(()),
 )
 days = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
-PHYSICAL = ("massage", "stretch")
+PHYSICAL = ("massage", "stretch", "exercise")  # work on an area
 SHORT_NOTES = {"short", "no-time", "nothing-safe"}
 
 

@@ -7,7 +7,9 @@
   and its reason cites those sessions. A rating is asked once per session, so
   nothing is ever credited to an area.
 - **Rests**: a practice marked too intense, and the hands-on practices of a
-  session that ended with more pain than it began, rest for REST_DAYS.
+  session that ended with more pain than it began, rest for REST_DAYS. An
+  exercise counted in repetitions steps back instead (see doses), and rests
+  only when it has no step back left.
 - **Limits that act**: a red flag about an area pauses that area's massage
   and stretches for LIMIT_DAYS, and pain logged at HIGH_PAIN or more limits
   the areas of that session (the profile's areas when it named none) to
@@ -18,6 +20,11 @@
   yesterday is drawn less often today.
 - **Progression**: after about two weeks of regular practice, stretch holds
   and breathing cycles grow (planner.progressed keeps them within limits).
+  Each exercise has its own dose: after GROW_AFTER sessions on different days
+  that went well (done in full, not marked too intense, pain not higher
+  after), it grows a step (planner.dosed: more repetitions, then longer
+  holds, within the guide's limits); a session that marked it too intense or
+  ended with more pain than it began takes it a step back.
 - **Red flags** (docs/content-guide.md) are checked for each new session and
   said once, when raised.
 
@@ -31,13 +38,14 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
-from .planner import PHYSICAL, History, plan
+from .models import Dose, Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
+from .planner import MIN_DOSE_STEP, PHYSICAL, History, dosed, fixed, max_dose_step, plan
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from .library import Library
+    from .models import Practice
     from .store import Store
 
 FEEDBACK_DAYS = 60  # how far back feedback looks
@@ -55,6 +63,8 @@ FLAG_WINDOW_DAYS = 60  # how far back the red-flag rules look (the last two rate
 NOT_EASING_SESSIONS = 4  # "not improving": at least this many rated sessions...
 NOT_EASING_SPAN_DAYS = 14  # ...over at least this many days
 SAID_AGAIN_AFTER_DAYS = 7  # a red flag of the same kind and area is not said twice within this
+DOSE_WINDOW_DAYS = 42  # how far back an exercise's dose looks: six weeks away starts it afresh
+GROW_AFTER = 3  # sessions on different days that went well before an exercise grows a step
 
 
 def _iso(day: date) -> str:
@@ -64,20 +74,90 @@ def _iso(day: date) -> str:
 class Progression(NamedTuple):
     level: float  # 1.0 = as written
     active_recent: int  # active days in the last 14
+    exercises: tuple[Dose, ...] = ()  # exercises whose dose the log has grown or stepped back
 
     def to_dict(self) -> dict[str, object]:
         from .words import progression
 
-        return {"level": self.level, "active_recent": self.active_recent, "message": progression(self)}
+        return {
+            "level": self.level,
+            "active_recent": self.active_recent,
+            "exercises": [d.to_dict() for d in self.exercises],
+            "message": progression(self),
+        }
 
 
-def progression(store: Store, day: date) -> Progression:
+def progression(store: Store, day: date, library: Library | None = None) -> Progression:
     recent = store.day_totals(_iso(day - timedelta(days=13)), _iso(day))
     before = store.day_totals(_iso(day - timedelta(days=27)), _iso(day - timedelta(days=14)))
     level = 1.0
     if len(recent) >= REGULAR_DAYS:
         level = 1.5 if len(before) >= REGULAR_DAYS else 1.25
-    return Progression(level, len(recent))
+    moved: tuple[Dose, ...] = ()
+    if library is not None:
+        found, _ = doses(
+            store.sessions(since_day=_iso(day - timedelta(days=DOSE_WINDOW_DAYS)), until_day=_iso(day)), library
+        )
+        moved = tuple(sorted((d for d in found.values() if worth_saying(d, day)), key=lambda d: (d.name, d.practice)))
+    return Progression(level, len(recent), moved)
+
+
+# --- an exercise's dose --------------------------------------------------------------
+
+
+def doses(sessions: Iterable[Session], library: Library) -> tuple[dict[str, Dose], dict[str, Rest]]:
+    """Each exercise's dose after these sessions, and the exercises with no step back left that rest.
+
+    Oldest first, per exercise counted in repetitions: a session that marked it
+    too intense, or ended with more pain than it began, takes it a step back
+    (down to MIN_DOSE_STEP; past that it rests, from that day); GROW_AFTER
+    sessions on different days in which it was done in full without either
+    grow it a step (never past the guide's limits, planner.max_dose_step).
+    """
+    ordered = sorted(sessions, key=lambda s: (s.day, s.logged_at))
+    found: dict[str, Dose] = {}
+    good: dict[str, list[str]] = defaultdict(list)
+    rests: dict[str, Rest] = {}
+    for s in ordered:
+        rose = s.pain_before is not None and s.pain_after is not None and s.pain_after > s.pain_before
+        for pid in dict.fromkeys(s.practices):
+            p = library.get(pid)
+            if p is None or p.reps is None:
+                continue
+            dose = found.get(pid)
+            step = dose.step if dose else 0
+            if pid in s.too_intense or rose:
+                cause = "too-intense" if pid in s.too_intense else "pain-rose"
+                pain = (s.pain_before, s.pain_after) if cause == "pain-rose" else (None, None)
+                good[pid] = []
+                if step <= MIN_DOSE_STEP:
+                    until = _iso(date.fromisoformat(s.day) + timedelta(days=REST_DAYS))
+                    rests[pid] = Rest(pid, cause, s.day, until, *pain)
+                found[pid] = _dose(p, max(MIN_DOSE_STEP, step - 1), cause, s.day, 0, *pain)
+            elif pid not in s.partial:
+                if s.day not in good[pid]:
+                    good[pid].append(s.day)
+                if len(good[pid]) >= GROW_AFTER and step < max_dose_step(p):
+                    found[pid] = _dose(p, step + 1, "went-well", s.day, len(good[pid]))
+                    good[pid] = []
+    return found, rests
+
+
+def worth_saying(dose: Dose, day: date) -> bool:
+    """A dose away from the written one; or back at it after a step back in the last REST_DAYS."""
+    recent = dose.day > _iso(day - timedelta(days=REST_DAYS))
+    return dose.step != 0 or (dose.cause != "went-well" and recent)
+
+
+def _dose(
+    p: Practice, step: int, cause: str, day: str, sessions: int, before: int | None = None, after: int | None = None
+) -> Dose:
+    assert p.reps is not None
+    now = dosed(p, step).reps
+    assert now is not None
+    return Dose(
+        p.id, p.name, step, now.per_set, p.reps.per_set, now.hold, p.reps.hold, cause, day, sessions, before, after
+    )
 
 
 # --- feedback -------------------------------------------------------------------
@@ -174,16 +254,27 @@ def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = 
     rest_since = _iso(day - timedelta(days=REST_DAYS))
     rated = store.rated_sessions(_iso(day - timedelta(days=FEEDBACK_DAYS)), until)
     rested: dict[str, Rest] = {}
+
+    def steps_back(pid: str) -> bool:  # an exercise counted in repetitions steps back rather than rests
+        p = library.get(pid)
+        return p is not None and p.reps is not None
+
     for s in store.sessions(since_day=rest_since, until_day=until):
         rest_until = _iso(date.fromisoformat(s.day) + timedelta(days=REST_DAYS))
         for pid in s.too_intense:
-            rested[pid] = Rest(pid, "too-intense", s.day, rest_until)
+            if not steps_back(pid):
+                rested[pid] = Rest(pid, "too-intense", s.day, rest_until)
         worse = s.pain_before is not None and s.pain_after is not None and s.pain_after > s.pain_before
         if worse:
             for pid in s.practices:
                 p = library.get(pid)
-                if p is not None and p.kind in PHYSICAL and pid not in rested:
+                if p is not None and p.kind in PHYSICAL and pid not in rested and not steps_back(pid):
                     rested[pid] = Rest(pid, "pain-rose", s.day, rest_until, s.pain_before, s.pain_after)
+    dose_since = _iso(day - timedelta(days=DOSE_WINDOW_DAYS))
+    moved, floored = doses(store.sessions(since_day=dose_since, until_day=until), library)
+    for pid, r in floored.items():
+        if r.until > _iso(day):
+            rested.setdefault(pid, r)
     weights: dict[str, float] = {}
     found = {pid: f for pid, f in feedback(rated).items() if helped(f) and pid not in rested}
     for pid in found:
@@ -203,14 +294,25 @@ def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = 
         feedback=found,
         last_done=back,
         progression=grown,
+        doses={pid: d for pid, d in moved.items() if worth_saying(d, day)},
         rested=rested,
         limits=limits(store, library, day, areas),
     )
 
 
-def plan_for(store: Store | None, library: Library, request: Request, day: date) -> Plan:
-    """Today's plan with the log's feedback (a plain plan when there is no log)."""
+def plan_for(
+    store: Store | None,
+    library: Library,
+    request: Request,
+    day: date,
+    chosen: tuple[str, ...] = (),
+    routine: str | None = None,
+) -> Plan:
+    """Today's plan with the log's feedback (a plain plan when there is no log); with `chosen`
+    practice ids (or a named `routine` of them), those, through the same rules."""
     facts = history(store, library, day, request.areas) if store is not None else None
+    if chosen:
+        return fixed(library, request, chosen, day, facts, routine=routine)
     return plan(library, request, day, facts)
 
 

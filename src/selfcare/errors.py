@@ -43,15 +43,18 @@ class RoutineError(SelfcareError):
         line: int | None = None,
         practice: str | None = None,
         field: str | None = None,
+        routine: str | None = None,
     ) -> None:
         where = f"{path}:{line}" if line else path
         parts = [where]
         if practice:
             parts.append(f"practice '{practice}'")
+        if routine:
+            parts.append(f"routine '{routine}'")
         if field:
             parts.append(f"field '{field}'")
         super().__init__(f"{', '.join(parts)}: {problem}")
-        self.path, self.line, self.practice, self.field = path, line, practice, field
+        self.path, self.line, self.practice, self.field, self.routine = path, line, practice, field, routine
         self.problem = problem
 
 

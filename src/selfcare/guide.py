@@ -2,7 +2,9 @@
 
 A plan becomes a timeline of segments: a card before a practice that has
 cautions for this person (it waits for a key), then each step (once per side,
-once per repeat) and, for breathing, each phase of each cycle.
+once per repeat) and, for breathing, each phase of each cycle; for an
+exercise, each phase of each repetition ("rep 3 of 8": move, hold, ease
+back), set by set and side by side, with a rest between sets.
 `Guide.tick(now)` moves through it by the clock alone; `Guide.press(key, now)`
 handles space (pause/resume), n (next step), s (skip the practice), q or
 Ctrl-C (stop), and any key on a card (begin).
@@ -22,10 +24,13 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from .models import Caution, Practice
+    from .models import Caution, Practice, Reps
 
 SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 PHASE_WORDS = {"inhale": "Breathe in", "top-up": "A little more in", "hold": "Hold", "exhale": "Breathe out"}
+REP_WORDS = {"move": "Move", "hold": "Hold", "ease": "Ease back"}
+REST = "rest"
+REST_TEXT = "Rest. Let your arms and legs hang loose and breathe easily."
 
 
 CARD = "card"
@@ -44,6 +49,10 @@ class Segment:
     cycles: int = 0
     fill_from: float = 0.0  # the pacer bar's level at the start of the phase...
     fill_to: float = 0.0  # ...and at its end
+    rep: int = 0  # an exercise: the repetition, 1 to reps (0: not a repetition)...
+    reps: int = 0
+    set: int = 0  # ...and the set, 1 to sets (a rest between sets has the set that comes next)
+    sets: int = 0
 
 
 def timeline(practices: Iterable[Practice], cards: Sequence[Sequence[Caution]] = ()) -> list[Segment]:
@@ -86,7 +95,47 @@ def timeline(practices: Iterable[Practice], cards: Sequence[Sequence[Caution]] =
                         )
                     )
                     level = end
+        if p.reps is not None:
+            segments += _repetitions(index, step_no, p.reps)
     return segments
+
+
+def _repetitions(index: int, step_no: int, reps: Reps) -> list[Segment]:
+    """An exercise's sets: each repetition's phases, side by side, a rest between sets.
+
+    Each set (and each side of it) is a step of its own, so n moves on to the
+    next side, set or rest; the bar fills as the body moves, stays full while
+    it holds, and empties as it eases back.
+    """
+    levels = {"move": (0.0, 1.0), "hold": (1.0, 1.0), "ease": (1.0, 0.0)}
+    sides = ("left", "right") if reps.side == "both" else (reps.side,)
+    out: list[Segment] = []
+    for number in range(1, reps.sets + 1):
+        if number > 1:
+            out.append(Segment(index, step_no, REST_TEXT, float(reps.rest), phase=REST, set=number, sets=reps.sets))
+            step_no += 1
+        for side in sides:
+            for rep in range(1, reps.per_set + 1):
+                for name, secs in reps.phases():
+                    start, end = levels[name]
+                    out.append(
+                        Segment(
+                            index,
+                            step_no,
+                            reps.text,
+                            float(secs),
+                            side=side,
+                            phase=name,
+                            fill_from=start,
+                            fill_to=end,
+                            rep=rep,
+                            reps=reps.per_set,
+                            set=number,
+                            sets=reps.sets,
+                        )
+                    )
+            step_no += 1
+    return out
 
 
 @dataclass
@@ -258,6 +307,17 @@ class Guide:
         for seg in self.segments[self.index + 1 :]:
             if seg.practice != current.practice:
                 return f"Next: {self.practices[seg.practice].name}"
+            if current.phase == REST and seg.rep:
+                side = f" ({seg.side} side)" if seg.side in SIDE_WORDS else ""
+                return f"Then: set {seg.set} of {seg.sets}{side}"
+            if current.rep and seg.phase == REST:
+                return f"Then: a rest before set {seg.set} of {seg.sets}"
+            if current.rep and seg.rep and seg.side != current.side and seg.side in SIDE_WORDS:
+                return f"Then: the same on the {seg.side} side"
+            if current.rep:
+                continue
+            if seg.rep and current.phase is None:
+                return f"Then: {_first_sentence(seg.text)}"
             if seg.phase is None and seg.step == current.step and seg.side != current.side and seg.side in SIDE_WORDS:
                 return f"Then: the same on the {seg.side} side"
             if seg.phase is None and seg.step != current.step:

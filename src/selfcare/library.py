@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import models
 from .errors import RoutineError, suggest, unknown
-from .models import Caution, Evidence, Pacing, Practice, Step
+from .models import Caution, Evidence, Pacing, Practice, Reps, Routine, Step
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
 MAX_BYTES = 1 << 20
 MAX_PRACTICE_SECONDS = 3600
-CACHE_VERSION = 2  # 2: structured cautions, movements, family, min_cycles, unstated
+CACHE_VERSION = 3  # 2: structured cautions, movements, family, min_cycles, unstated; 3: reps, prefer_if, routines
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 PRACTICE_FIELDS = (
@@ -45,6 +45,7 @@ PRACTICE_FIELDS = (
     "summary",
     "steps",
     "pacing",
+    "reps",
     "intensity",
     "position",
     "movements",
@@ -53,13 +54,18 @@ PRACTICE_FIELDS = (
     "care_if",
     "gentler",
     "family",
+    "prefer_if",
     "cautions",
     "evidence",
 )
 STEP_FIELDS = ("text", "seconds", "side", "repeat")
 PACING_FIELDS = ("inhale", "top_up", "hold_in", "exhale", "hold_out", "cycles", "min_cycles")
+REPS_FIELDS = ("text", "count", "sets", "move", "hold", "ease", "rest", "side")
 CAUTION_FIELDS = ("text", "conditions", "stop")
-TOP_FIELDS = ("title", "practices")
+ROUTINE_FIELDS = ("name", "practices")
+TOP_FIELDS = ("title", "practices", "routines")
+MAX_ROUTINE_PRACTICES = 30
+MAX_REST_SECONDS = 180
 TEXT_LIMITS = {"name": 80, "summary": 500, "text": 1000, "cautions": 500, "note": 500}
 
 
@@ -73,13 +79,19 @@ def builtin_dir() -> Path:
 
 
 class Library:
-    """The practices by id, in load order; `key` names the files it was read from."""
+    """The practices by id, in load order, and a person's named routines; `key` names the files it was read from."""
 
-    __slots__ = ("key", "practices")
+    __slots__ = ("key", "practices", "routines")
 
-    def __init__(self, practices: dict[str, Practice], key: list[Any] | None = None) -> None:
+    def __init__(
+        self,
+        practices: dict[str, Practice],
+        key: list[Any] | None = None,
+        routines: dict[str, Routine] | None = None,
+    ) -> None:
         self.practices = practices
         self.key = key
+        self.routines = routines or {}
 
     def __iter__(self) -> Iterator[Practice]:
         return iter(self.practices.values())
@@ -100,10 +112,11 @@ class _Ctx:
     def __init__(self, path: str) -> None:
         self.path = path
         self.practice: str | None = None
+        self.routine: str | None = None
 
     def fail(self, node: Any, problem: str, field: str | None = None) -> RoutineError:
         line = node.start_mark.line + 1 if node is not None else None
-        return RoutineError(self.path, problem, line=line, practice=self.practice, field=field)
+        return RoutineError(self.path, problem, line=line, practice=self.practice, field=field, routine=self.routine)
 
 
 def _read_text(path: Path, label: str) -> str:
@@ -132,18 +145,24 @@ def _compose(text: str, ctx: _Ctx) -> Any:
 
 def parse_text(text: str, label: str) -> list[Practice]:
     """The practices in one routine file's text; raises RoutineError."""
+    return parse_document(text, label)[0]
+
+
+def parse_document(text: str, label: str) -> tuple[list[Practice], list[Routine]]:
+    """The practices and the named routines in one routine file's text; raises RoutineError."""
     ctx = _Ctx(label)
     root = _compose(text, ctx)
     if root is None:
-        raise RoutineError(label, "file is empty; it needs a 'practices:' list")
+        raise RoutineError(label, "file is empty; it needs a 'practices:' list (or a 'routines:' list)")
     _refuse_aliases(root, ctx)
     top = _mapping(root, ctx, None, "the file")
     _only(top, TOP_FIELDS, ctx, "at the top of the file")
     if "title" in top:
         _text(top["title"][1], ctx, "title", limit=200)
-    if "practices" not in top:
-        raise ctx.fail(root, "the file needs a 'practices:' list", "practices")
-    items = _sequence(top["practices"][1], ctx, "practices")
+    if "practices" not in top and "routines" not in top:
+        raise ctx.fail(root, "the file needs a 'practices:' list (or a 'routines:' list)", "practices")
+    routines = _routines(top["routines"][1], ctx) if "routines" in top else []
+    items = _sequence(top["practices"][1], ctx, "practices") if "practices" in top else []
     practices = []
     for node in items:
         ctx.practice = None
@@ -155,15 +174,62 @@ def parse_text(text: str, label: str) -> list[Practice]:
             ctx.practice = practice.id
             raise ctx.fail(node, f"duplicate id (first used on line {seen[practice.id]})", "id")
         seen[practice.id] = node.start_mark.line + 1
-    return practices
+    return practices, routines
 
 
 def parse_file(path: Path, label: str | None = None, origin: str = "built-in") -> list[Practice]:
+    return parse_file_all(path, label, origin)[0]
+
+
+def parse_file_all(
+    path: Path, label: str | None = None, origin: str = "built-in"
+) -> tuple[list[Practice], list[Routine]]:
+    """The practices and named routines of one file, marked with where they came from."""
     label = label or str(path)
-    practices = parse_text(_read_text(path, label), label)
+    practices, routines = parse_document(_read_text(path, label), label)
     if origin != "built-in":
         practices = [_with(p, origin=origin) for p in practices]
-    return practices
+    routines = [r._replace(origin=origin if origin != "built-in" else label) for r in routines]
+    return practices, routines
+
+
+def _routines(node: Any, ctx: _Ctx) -> list[Routine]:
+    """The `routines:` section: named lists of practice ids (checked against the library once it is whole)."""
+    found: list[Routine] = []
+    seen: dict[str, int] = {}
+    for item in _sequence(node, ctx, "routines"):
+        ctx.routine = None
+        fields = _mapping(item, ctx, "routines", "each routine")
+        if "name" in fields:
+            name = _text(fields["name"][1], ctx, "name", limit=64)
+            if not ID_PATTERN.match(name):
+                raise ctx.fail(fields["name"][1], f"'{_short(name)}' is not kebab-case (like 'desk-break')", "name")
+            ctx.routine = name
+        _only(fields, ROUTINE_FIELDS, ctx, "in a routine")
+        for required in ROUTINE_FIELDS:
+            if required not in fields:
+                raise ctx.fail(item, f"missing required field '{required}'", required)
+        name = str(ctx.routine)
+        if name in seen:
+            raise ctx.fail(item, f"a routine of this name is already on line {seen[name]}", "name")
+        seen[name] = item.start_mark.line + 1
+        entries = _sequence(fields["practices"][1], ctx, "practices")
+        if not entries:
+            raise ctx.fail(fields["practices"][1], "needs at least one practice", "practices")
+        if len(entries) > MAX_ROUTINE_PRACTICES:
+            problem = f"lists {len(entries)} practices; a routine holds at most {MAX_ROUTINE_PRACTICES}"
+            raise ctx.fail(fields["practices"][1], problem, "practices")
+        ids: list[str] = []
+        for entry in entries:
+            pid = _text(entry, ctx, "practices", limit=64)
+            if not ID_PATTERN.match(pid):
+                raise ctx.fail(entry, f"'{_short(pid)}' is not a practice id (kebab-case)", "practices")
+            if pid in ids:
+                raise ctx.fail(entry, f"'{pid}' is listed twice", "practices")
+            ids.append(pid)
+        found.append(Routine(name, tuple(ids), ctx.path, item.start_mark.line + 1))
+    ctx.routine = None
+    return found
 
 
 def _refuse_aliases(root: Any, ctx: _Ctx) -> None:
@@ -335,9 +401,13 @@ def _practice(node: Any, ctx: _Ctx) -> Practice:
         if kind != "breathing":
             raise ctx.fail(fields["pacing"][0], "only breathing practices have pacing", "pacing")
         data["pacing"] = _pacing(val("pacing"), ctx)
-    if not data.get("steps") and "pacing" not in data:
+    if "reps" in fields:
+        if kind != "exercise":
+            raise ctx.fail(fields["reps"][0], "only exercises have reps", "reps")
+        data["reps"] = _reps(val("reps"), ctx)
+    if not data.get("steps") and "pacing" not in data and "reps" not in data:
         where = fields["steps"][1] if "steps" in fields else node
-        need = "steps or pacing" if kind == "breathing" else "at least one step"
+        need = {"breathing": "steps or pacing", "exercise": "steps or reps"}.get(kind, "at least one step")
         raise ctx.fail(where, f"needs {need}", "steps")
     # A file that leaves out what safety rules read gets the safe reading for
     # intensity (moderate) and keeps the record of what it left out.
@@ -351,9 +421,13 @@ def _practice(node: Any, ctx: _Ctx) -> Practice:
         data["movements"] = _words(val("movements"), ctx, "movements", models.MOVEMENTS, "movement", required=False)
     if "equipment" in fields:
         data["equipment"] = _words(val("equipment"), ctx, "equipment", models.EQUIPMENT, "equipment", required=False)
-    for name in ("avoid_if", "care_if"):
+    for name in ("avoid_if", "care_if", "prefer_if"):
         if name in fields:
             data[name] = _words(val(name), ctx, name, models.CONDITIONS, "condition", required=False)
+    clash = [c for c in data.get("prefer_if", ()) if c in data.get("avoid_if", ())]
+    if clash:
+        problem = f"'{clash[0]}' is in avoid_if too; a practice is not written for a condition it must avoid"
+        raise ctx.fail(val("prefer_if"), problem, "prefer_if")
     if "gentler" in fields:
         gentler = _text(val("gentler"), ctx, "gentler", limit=64)
         if gentler == ctx.practice:
@@ -424,6 +498,38 @@ def _pacing(node: Any, ctx: _Ctx) -> Pacing:
     return Pacing(**values)
 
 
+def _reps(node: Any, ctx: _Ctx) -> Reps:
+    fields = _mapping(node, ctx, "reps", "reps")
+    _only(fields, REPS_FIELDS, ctx, "in reps")
+    for name in ("text", "count"):
+        if name not in fields:
+            raise ctx.fail(node, f"reps needs '{name}'", f"reps.{name}")
+    values: dict[str, Any] = {"text": _text(fields["text"][1], ctx, "reps.text", TEXT_LIMITS["text"])}
+    values["per_set"] = int(_number(fields["count"][1], ctx, "reps.count", 1, 30, whole=True, unit="repetitions a set"))
+    if "sets" in fields:
+        values["sets"] = int(_number(fields["sets"][1], ctx, "reps.sets", 1, models.MAX_SETS, whole=True, unit="sets"))
+    for name in ("move", "hold", "ease"):
+        if name in fields:
+            lo = 0 if name == "hold" else 0.5
+            value = _number(fields[name][1], ctx, f"reps.{name}", lo, 30, whole=False)
+            if value * 2 != int(value * 2):
+                raise ctx.fail(fields[name][1], "use whole or half seconds", f"reps.{name}")
+            values[name] = value
+    sets = values.get("sets", 1)
+    if "rest" in fields:
+        rest_node = fields["rest"][1]
+        if sets == 1:
+            raise ctx.fail(
+                rest_node, "is the rest between sets, and there is one set; give 'sets' or leave it out", "reps.rest"
+            )
+        values["rest"] = int(_number(rest_node, ctx, "reps.rest", 10, MAX_REST_SECONDS, whole=True))
+    elif sets > 1:
+        raise ctx.fail(node, f"{sets} sets need a 'rest' between them (seconds)", "reps.rest")
+    if "side" in fields:
+        values["side"] = _word(fields["side"][1], ctx, "reps.side", models.SIDES, "side")
+    return Reps(**values)
+
+
 def _position(node: Any, ctx: _Ctx) -> str:
     if node.id == "scalar" and node.tag == _STR and node.value in models.POSITION_ALIASES:
         return models.POSITION_ALIASES[node.value]  # an older word, read the safe way
@@ -482,7 +588,11 @@ def routine_files(folder: Path) -> list[Path]:
     return files
 
 
-def _merge(builtin: list[tuple[Path, list[Practice]]], user: list[tuple[Path, list[Practice]]]) -> Library:
+def _merge(
+    builtin: list[tuple[Path, list[Practice]]],
+    user: list[tuple[Path, list[Practice]]],
+    named: list[Routine] | None = None,
+) -> Library:
     practices: dict[str, Practice] = {}
     where: dict[str, Path] = {}
     for path, items in builtin:
@@ -501,7 +611,8 @@ def _merge(builtin: list[tuple[Path, list[Practice]]], user: list[tuple[Path, li
                 p = _with(p, overrides=True)
             practices[p.id] = p
     check_references(practices, {**where, **user_where})
-    return Library(practices)
+    routines = collect_routines(named or [], practices)
+    return Library(practices, routines=routines)
 
 
 def check_references(practices: dict[str, Practice], where: dict[str, Path] | None = None) -> None:
@@ -510,6 +621,25 @@ def check_references(practices: dict[str, Practice], where: dict[str, Path] | No
         if p.gentler and p.gentler not in practices:
             label = str(where[p.id]) if where and p.id in where else p.origin
             raise RoutineError(label, unknown("practice", p.gentler, practices), practice=p.id, field="gentler")
+
+
+def collect_routines(named: Iterable[Routine], practices: dict[str, Practice]) -> dict[str, Routine]:
+    """The named routines by name: each name used once and by no practice, each practice listed in the library."""
+    found: dict[str, Routine] = {}
+    for r in named:
+        if r.name in found:
+            other = found[r.name]
+            problem = f"a routine of this name is also in {other.origin} (line {other.line})"
+            raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
+        if r.name in practices:
+            problem = "is also a practice's id; give the routine another name"
+            raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
+        for pid in r.practices:
+            if pid not in practices:
+                problem = unknown("practice", pid, practices)
+                raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="practices")
+        found[r.name] = r
+    return found
 
 
 def _signature(files: list[Path]) -> list[list[Any]]:
@@ -542,8 +672,13 @@ def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
         if cached is not None:
             return cached
     builtin = [(path, parse_file(path, label=f"routines/{path.name}")) for path in builtin_files]
-    user = [(path, parse_file(path, origin=str(path))) for path in user_files]
-    library = _merge(builtin, user)
+    user: list[tuple[Path, list[Practice]]] = []
+    named: list[Routine] = []
+    for path in user_files:
+        practices, routines = parse_file_all(path, origin=str(path))
+        user.append((path, practices))
+        named += routines
+    library = _merge(builtin, user, named)
     library.key = key
     if cache is not None and key is not None:
         _write_cache(cache, key, library)
@@ -554,8 +689,14 @@ def _read_cache(cache: Path, key: list[Any]) -> Library | None:
     from . import jsoncache
 
     payload = jsoncache.read(cache, json.loads(json.dumps(key)))  # as JSON would give it back
+    if payload is None:
+        return None
     try:
-        return Library({d["id"]: practice_from_dict(d) for d in payload}, key) if payload is not None else None
+        practices = {d["id"]: practice_from_dict(d) for d in payload["practices"]}
+        routines = {
+            d["name"]: Routine(d["name"], tuple(d["practices"]), d["origin"], d["line"]) for d in payload["routines"]
+        }
+        return Library(practices, key, routines)
     except (KeyError, TypeError, ValueError):
         return None  # damaged: rebuild it
 
@@ -563,7 +704,11 @@ def _read_cache(cache: Path, key: list[Any]) -> Library | None:
 def _write_cache(cache: Path, key: list[Any], library: Library) -> None:
     from . import jsoncache
 
-    jsoncache.write(cache, key, [practice_to_dict(p) for p in library])
+    payload = {
+        "practices": [practice_to_dict(p) for p in library],
+        "routines": [r.to_dict() for r in library.routines.values()],
+    }
+    jsoncache.write(cache, key, payload)
 
 
 def practice_to_dict(p: Practice) -> dict[str, Any]:
@@ -588,6 +733,7 @@ def practice_to_dict(p: Practice) -> dict[str, Any]:
             "cycles": p.pacing.cycles,
             "min_cycles": p.pacing.min_cycles,
         },
+        "reps": None if p.reps is None else dict(p.reps._asdict()),
         "intensity": p.intensity,
         "position": p.position,
         "movements": list(p.movements),
@@ -596,6 +742,7 @@ def practice_to_dict(p: Practice) -> dict[str, Any]:
         "care_if": list(p.care_if),
         "gentler": p.gentler,
         "family": p.family,
+        "prefer_if": list(p.prefer_if),
         "cautions": [c.to_dict() for c in p.cautions],
         "evidence": None if p.evidence is None else {"note": p.evidence.note, "source": p.evidence.source},
         "origin": p.origin,
@@ -614,6 +761,7 @@ def practice_from_dict(d: dict[str, Any]) -> Practice:
         summary=d["summary"],
         steps=tuple(Step(**s) for s in d["steps"]),
         pacing=Pacing(**d["pacing"]) if d["pacing"] else None,
+        reps=Reps(**d["reps"]) if d["reps"] else None,
         intensity=d["intensity"],
         position=d["position"],
         movements=tuple(d["movements"]),
@@ -622,6 +770,7 @@ def practice_from_dict(d: dict[str, Any]) -> Practice:
         care_if=tuple(d["care_if"]),
         gentler=d["gentler"],
         family=d["family"],
+        prefer_if=tuple(d["prefer_if"]),
         cautions=tuple(Caution(c["text"], tuple(c["conditions"]), bool(c["stop"])) for c in d["cautions"]),
         evidence=Evidence(**d["evidence"]) if d["evidence"] else None,
         origin=d["origin"],
@@ -630,11 +779,12 @@ def practice_from_dict(d: dict[str, Any]) -> Practice:
     )
 
 
-def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, list[Practice]]]:
-    """Check routine files (and folders of them) as a set; (file, practices) for each.
+def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, list[Practice], list[Routine]]]:
+    """Check routine files (and folders of them) as a set; (file, practices, named routines) for each.
 
     Raises the first RoutineError. Ids must be unique across the files given;
-    `gentler` may name a practice in these files or in the built-in library.
+    `gentler` and a named routine's practices may name a practice in these
+    files or in the built-in library.
     """
     files: list[Path] = []
     for path in paths:
@@ -643,21 +793,74 @@ def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, list[Practice]]]:
         else:
             files.append(path)
     seen: dict[str, Path] = {}
-    parsed: list[tuple[Path, list[Practice]]] = []
+    parsed: list[tuple[Path, list[Practice], list[Routine]]] = []
     for path in files:
-        items = parse_file(path, origin=str(path))
+        items, routines = parse_file_all(path, origin=str(path))
         for p in items:
             if p.id in seen:
                 raise RoutineError(str(path), f"duplicate id (also in {seen[p.id]})", practice=p.id, field="id")
             seen[p.id] = path
-        parsed.append((path, items))
+        parsed.append((path, items, routines))
     known: dict[str, Practice] = {}
     for path in routine_files(builtin_dir()):
         if path.resolve() not in {f.resolve() for f in files}:
             for p in parse_file(path):
                 known[p.id] = p
-    for _, items in parsed:
+    for _, items, _ in parsed:
         for p in items:
             known[p.id] = p
     check_references(known, seen)
+    collect_routines([r for _, _, routines in parsed for r in routines], known)
     return parsed
+
+
+# --- named routines a person keeps ------------------------------------------------
+
+SAVED_FILE = "saved-routines.yaml"
+SAVED_HEADER = (
+    "# Named routines kept by 'selfcare routines save NAME' (the format is in routines/README.md).\n"
+    "# Edit them freely; saving again rewrites this file, without comments.\n"
+)
+
+
+def save_routine(folder: Path, name: str, practice_ids: Iterable[str], library: Library, *, replace: bool) -> Routine:
+    """Keep `practice_ids` as the routine `name` in the person's own routines folder; returns it as kept.
+
+    The routine goes in SAVED_FILE, next to the person's practice files, and is
+    checked like any routine file before the file is replaced in one step.
+    """
+    from .errors import SelfcareError
+    from .paths import atomic_write
+
+    if len(name) > 64 or not ID_PATTERN.match(name):
+        raise SelfcareError(f"'{_short(name)}' cannot name a routine: use kebab-case, like 'desk-break'")
+    if name in library.practices:
+        raise SelfcareError(f"'{name}' is a practice's id; give the routine another name")
+    ids = list(dict.fromkeys(practice_ids))
+    for pid in ids:
+        if pid not in library.practices:
+            raise SelfcareError(unknown("practice", pid, library.practices) + "; see 'selfcare routines list'")
+    if not ids:
+        raise SelfcareError("a routine needs at least one practice")
+    if len(ids) > MAX_ROUTINE_PRACTICES:
+        raise SelfcareError(f"a routine holds at most {MAX_ROUTINE_PRACTICES} practices, not {len(ids)}")
+    path = folder / SAVED_FILE
+    kept = library.routines.get(name)
+    if kept is not None and Path(kept.origin).resolve() != path.resolve():
+        raise SelfcareError(f"a routine named '{name}' is kept in {kept.origin} (line {kept.line}); change it there")
+    if kept is not None and not replace:
+        raise SelfcareError(f"you have a routine named '{name}' already; --force replaces it")
+    import yaml
+
+    raw: dict[str, Any] = {}
+    if path.exists():
+        text = _read_text(path, str(path))
+        parse_document(text, str(path))  # refuse to build on a broken file
+        loaded = yaml.safe_load(text)
+        raw = loaded if isinstance(loaded, dict) else {}
+    others = [r for r in raw.get("routines") or [] if not (isinstance(r, dict) and r.get("name") == name)]
+    raw["routines"] = [*others, {"name": name, "practices": ids}]
+    text = SAVED_HEADER + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    _, routines = parse_document(text, str(path))  # what is written reads back
+    atomic_write(path, text)
+    return next(r for r in routines if r.name == name)._replace(origin=str(path))

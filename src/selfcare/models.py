@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "stretch": "stretch",
     "breathing": "breathing exercise",
     "meditation": "short meditation",
+    "exercise": "gentle exercise",
 }
 
 AREAS: dict[str, str] = {
@@ -47,6 +48,7 @@ GOALS: dict[str, str] = {
     "circulation": "circulation",
     "focus": "focus",
     "posture": "posture",
+    "strength": "strength",
 }
 
 # id -> (short label, the plain question the health screen asks). The screen
@@ -136,6 +138,11 @@ MOVEMENTS: dict[str, str] = {
 # loader records which ones were left out, so the planner can read them safely.
 SAFETY_FIELDS: tuple[str, ...] = ("intensity", "position", "movements")
 SIDES: tuple[str, ...] = ("left", "right", "both")
+# An exercise's dose within the guide's limits (docs/content-guide.md): 1-2 sets of 8-15
+# slow repetitions; progression grows repetitions up to MAX_REPS, then holds up to MAX_REP_HOLD.
+MAX_REPS = 15
+MAX_REP_HOLD = 10  # seconds held in each repetition
+MAX_SETS = 3
 EQUIPMENT: dict[str, str] = {
     "tennis-ball": "a tennis ball",
     "lacrosse-ball": "a lacrosse ball (firmer)",
@@ -210,6 +217,36 @@ class Pacing(NamedTuple):
         return [(name, secs) for name, secs in order if secs > 0]
 
 
+class Reps(NamedTuple):
+    """An exercise's repetitions: `per_set` (a file's `count`) a set, `sets` of them, each repetition paced, rests between sets."""
+
+    text: str  # what one repetition is
+    per_set: int  # repetitions in a set (on each side, with side "both"); `count` in a routine file
+    sets: int = 1
+    move: float = 2.0  # seconds moving into the position...
+    hold: float = 0.0  # ...holding it...
+    ease: float = 2.0  # ...and easing back
+    rest: int = 0  # seconds of rest between sets
+    side: str | None = None  # "both": each set on the left, then on the right
+
+    @property
+    def rep_seconds(self) -> float:
+        return self.move + self.hold + self.ease
+
+    @property
+    def sides(self) -> int:
+        return 2 if self.side == "both" else 1
+
+    @property
+    def total_seconds(self) -> int:
+        return round(self.rep_seconds * self.per_set * self.sides * self.sets + self.rest * (self.sets - 1))
+
+    def phases(self) -> list[tuple[str, float]]:
+        """One repetition as (phase, seconds), skipping phases of zero length."""
+        order = (("move", self.move), ("hold", self.hold), ("ease", self.ease))
+        return [(name, secs) for name, secs in order if secs > 0]
+
+
 class Caution(NamedTuple):
     """A caution shown with a practice: the conditions it speaks to, and whether it is a stop rule."""
 
@@ -235,6 +272,7 @@ class Practice(NamedTuple):
     summary: str
     steps: tuple[Step, ...] = ()
     pacing: Pacing | None = None
+    reps: Reps | None = None  # exercises: repetitions in sets, played after the steps
     intensity: str = "gentle"
     position: str = "sitting"
     movements: tuple[str, ...] = ()
@@ -243,6 +281,7 @@ class Practice(NamedTuple):
     care_if: tuple[str, ...] = ()
     gentler: str | None = None
     family: str | None = None  # variants of one pattern share it; None: its own family
+    prefer_if: tuple[str, ...] = ()  # conditions it is written for: planned first for people who have one
     cautions: tuple[Caution, ...] = ()
     evidence: Evidence | None = None
     origin: str = "built-in"  # "built-in", or the user file it came from
@@ -268,7 +307,7 @@ class Practice(NamedTuple):
     @property
     def seconds(self) -> int:
         steps = sum(step.total_seconds for step in self.steps)
-        return steps + (self.pacing.total_seconds if self.pacing else 0)
+        return steps + (self.pacing.total_seconds if self.pacing else 0) + (self.reps.total_seconds if self.reps else 0)
 
     def summary_dict(self) -> JsonObject:
         return {
@@ -360,6 +399,26 @@ class Rest(NamedTuple):
         return dict(self._asdict())
 
 
+class Dose(NamedTuple):
+    """An exercise's dose as the log has moved it: grown after sessions that went well, or stepped back."""
+
+    practice: str
+    name: str
+    step: int  # 0: as written; +n grown n steps, -n stepped back n steps
+    per_set: int  # repetitions a set at this step...
+    written: int  # ...and as written
+    hold: float  # seconds held in each repetition at this step...
+    written_hold: float  # ...and as written
+    cause: str  # what made the last change: "went-well" | "too-intense" | "pain-rose"
+    day: str  # the day of the session that made it
+    sessions: int = 0  # for "went-well": the sessions, on different days, that went well before the step
+    before: int | None = None  # for "pain-rose": the session's pain before and after
+    after: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._asdict())
+
+
 class Limit(NamedTuple):
     """A limit the log puts on an area: paused after a red flag, or gentle practices only after high pain."""
 
@@ -388,7 +447,7 @@ class Why(NamedTuple):
     lists itself, so a reason can only name what the practice is for.
     """
 
-    role: str  # "area" | "goal" | "pair" | "opener" | "close" | "extra"
+    role: str  # "area" | "goal" | "pair" | "opener" | "close" | "extra" | "suits" | "routine" | "chosen"
     areas: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()
     instead_of: str | None = None  # the name of a rested practice it stands in for...
@@ -397,12 +456,16 @@ class Why(NamedTuple):
     last_done: str | None = None  # back for variety: the day it was last done
     gentler_than: str | None = None  # the name of the practice it replaces...
     condition: str | None = None  # ...for this condition
+    suits: str | None = None  # role "suits": the condition it is written for (its prefer_if)
+    dose: Dose | None = None  # an exercise whose dose the log has grown or stepped back
+    routine: str | None = None  # role "routine": the named routine it comes from
 
     def to_dict(self) -> JsonObject:
         d = self._asdict()
         d["areas"], d["goals"] = list(self.areas), list(self.goals)
         d["rest"] = self.rest.to_dict() if self.rest else None
         d["feedback"] = self.feedback.to_dict() if self.feedback else None
+        d["dose"] = self.dose.to_dict() if self.dose else None
         return d
 
     @classmethod
@@ -417,25 +480,39 @@ class Why(NamedTuple):
             last_done=d["last_done"],
             gentler_than=d["gentler_than"],
             condition=d["condition"],
+            suits=d["suits"],
+            dose=Dose(**d["dose"]) if d["dose"] else None,
+            routine=d["routine"],
         )
 
 
 class Note(NamedTuple):
-    """Something a plan says besides its items: a limit in force, a need it could not meet, a warning."""
+    """Something a plan says besides its items: a limit in force, a need it could not meet, a warning,
+    a practice of a named routine left out (with the rules that keep it out)."""
 
-    kind: str  # "limit" | "no-time" | "nothing-safe" | "fever" | "injury" | "short"
+    kind: str  # "limit" | "no-time" | "nothing-safe" | "fever" | "injury" | "short" | "left-out"
     area: str | None = None
     goal: str | None = None
     limit: Limit | None = None
+    practice: str | None = None  # "left-out": the practice's name...
+    excluded: tuple[Excluded, ...] = ()  # ...and the rules that keep it out
 
     def to_dict(self) -> JsonObject:
         d = self._asdict()
         d["limit"] = self.limit.to_dict() if self.limit else None
+        d["excluded"] = [dict(ex._asdict()) for ex in self.excluded]
         return d
 
     @classmethod
     def from_dict(cls, d: JsonObject) -> Note:
-        return cls(d["kind"], d["area"], d["goal"], Limit.from_dict(d["limit"]) if d["limit"] else None)
+        return cls(
+            d["kind"],
+            d["area"],
+            d["goal"],
+            Limit.from_dict(d["limit"]) if d["limit"] else None,
+            d.get("practice"),
+            tuple(Excluded(**ex) for ex in d.get("excluded", ())),
+        )
 
 
 class Excluded(NamedTuple):
@@ -446,6 +523,18 @@ class Excluded(NamedTuple):
     condition: str | None = None
     area: str | None = None
     detail: str | None = None  # the missing equipment, the gentler variant used instead...
+
+
+class Routine(NamedTuple):
+    """A named routine of a person's own: practices by id, played in this order (see library.py)."""
+
+    name: str
+    practices: tuple[str, ...]
+    origin: str  # the file it is kept in
+    line: int = 0  # where in that file
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "practices": list(self.practices), "origin": self.origin, "line": self.line}
 
 
 class Brief(NamedTuple):
@@ -492,6 +581,9 @@ class Plan(NamedTuple):
     # practices left out for safety: condition id -> how many
     left_out: dict[str, int]
     notes: tuple[Note, ...] = ()
+    # What was asked for instead of a plan of the day: a named routine's name, or practice ids.
+    routine: str | None = None
+    chosen: tuple[str, ...] = ()
 
     @property
     def total_seconds(self) -> int:
@@ -509,6 +601,8 @@ class Plan(NamedTuple):
             "items": [item.to_dict() for item in self.items],
             "left_out": dict(self.left_out),
             "notes": [dict(n.to_dict(), text=note(n)) for n in self.notes],
+            "routine": self.routine,
+            "chosen": list(self.chosen),
         }
 
 

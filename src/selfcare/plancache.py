@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from .models import Request
 
-VERSION = 2
+VERSION = 3  # 3: reasons carry suits, dose and routine; notes name what a routine leaves out
 
 
 def log_state(db: Path) -> list[list[int]] | None:

@@ -8,15 +8,21 @@ The plan is made in named phases:
    equipment, an area paused or limited to gentle work after a red flag or high
    pain, a practice rested after it hurt. A practice whose `care_if` meets a
    condition gives way to its `gentler` variant.
-2. `needs` — what the request asks for: each area (hands-on work), then the
-   goals (stress and sleep bring breathing or meditation, flexibility and
-   posture bring stretches, tension and pain a stretch after the massage).
-3. `choose` — fills each need with the best-ranked practice that fits the time
-   left, keeping room for the needs still to come.
+2. `needs` — what the request asks for: each area (hands-on work: massage,
+   stretch or exercise), then the goals (stress and sleep bring breathing or
+   meditation, flexibility and posture bring stretches, tension and pain a
+   stretch after the massage, and work on the body an exercise).
+3. `choose` — first what is written for a condition the person has
+   (`prefer_if`: the daily foot check with diabetes), then fills each need
+   with the best-ranked practice that fits the time left, keeping room for the
+   needs still to come.
 4. `fill` — a quiet close for stress and sleep, a stretch after each massage,
    then spare time lengthens breathing practices before anything is added, and
    what is added is always distinct.
-5. `order` — arrive with the breath, massage, stretch, close quietly.
+5. `order` — arrive with the breath, massage, exercise, stretch, close quietly.
+
+`fixed` plays what a person chose instead (practice ids, or a named routine),
+through the same eligibility: what a rule keeps out is left out and said.
 
 Throughout, a session keeps to what a clinician would set: never over its
 budget, at most two breathing practices and one with breath holds, at most two
@@ -37,15 +43,35 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .models import INTENSITIES, Excluded, Feedback, Limit, Note, Plan, PlanItem, Practice, Request, Rest, Why
+from .models import (
+    INTENSITIES,
+    MAX_REP_HOLD,
+    MAX_REPS,
+    Dose,
+    Excluded,
+    Feedback,
+    Limit,
+    Note,
+    Plan,
+    PlanItem,
+    Practice,
+    Request,
+    Rest,
+    Why,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-PHYSICAL = ("massage", "stretch")
+PHYSICAL = ("massage", "stretch", "exercise")  # hands-on work on an area: pauses and limits act on it
+PAIRED = ("massage", "stretch")  # a stretch after the massage, a massage before the stretch
 RELAX_GOALS = ("stress", "sleep")
 WORK_GOALS = ("tension", "pain-relief", "circulation")
 STRETCH_GOALS = ("flexibility", "posture")
+EXERCISE_GOALS = ("pain-relief", "tension", "flexibility", "posture", "strength")  # these bring an exercise
+MAX_PREFERRED = 2  # practices written for a condition the person has (prefer_if), planned first
+REP_STEP = 2  # an exercise grows or steps back by this many repetitions a set
+MIN_DOSE_STEP = -2  # at most this many steps back
 MAX_BREATHING = 2  # breathing practices in one session
 MAX_WITH_HOLDS = 1  # ...of which at most one holds the breath
 MAX_MEDITATIONS = 2  # long solo sitting brings more unwanted effects (Farias et al. 2020)
@@ -63,6 +89,7 @@ class History(NamedTuple):
     feedback: Mapping[str, Feedback] = _EMPTY  # practice id -> its rated sessions, when they show it helped
     last_done: Mapping[str, str] = _EMPTY  # practice id -> last day done, for practices back for variety
     progression: Mapping[str, float] = _EMPTY  # practice id -> factor for holds and cycles (1.0 = as written)
+    doses: Mapping[str, Dose] = _EMPTY  # exercise id -> its dose as the log has grown or stepped it back
     rested: Mapping[str, Rest] = _EMPTY  # practice id -> why it rests
     limits: Mapping[str, Limit] = _EMPTY  # area -> a pause or a gentle-only limit in force
 
@@ -92,7 +119,7 @@ MOVEMENT_RULES: dict[str, tuple[str, ...]] = {
     "hypermobility": ("end-range",),
     "balance-problems": ("one-leg",),
 }
-MOVING = ("stretch",)  # kinds whose movements matter (exercise too, once the library has it)
+MOVING = ("stretch", "exercise")  # kinds whose movements matter
 JOINT_AREAS = ("hips", "legs", "shoulders", "chest")  # a replaced joint may be any of these: the profile does not say
 NECK_END_RANGE = ("neck-side-bend", "neck-rotation", "neck-extension")
 
@@ -284,9 +311,16 @@ def _scaled(p: Practice, cycles: int) -> Practice:
 
 def _fit(p: Practice, room: int) -> Practice | None:
     """p as written when it fits in `room` seconds; a breathing practice with
-    fewer cycles (never below its dose) when that fits; else None."""
+    fewer cycles (never below its dose), or an exercise with fewer sets (one at
+    least), when that fits; else None."""
     if p.seconds <= room:
         return p
+    if p.reps is not None:
+        for sets in range(p.reps.sets - 1, 0, -1):
+            fewer = p._replace(reps=p.reps._replace(sets=sets))
+            if fewer.seconds <= room:
+                return fewer
+        return None
     if p.pacing is None:
         return None
     lo = min_cycles(p)
@@ -301,6 +335,8 @@ def _fit(p: Practice, room: int) -> Practice | None:
 
 
 def shortest(p: Practice) -> int:
+    if p.reps is not None:
+        return p._replace(reps=p.reps._replace(sets=1)).seconds
     return _scaled(p, min_cycles(p)).seconds if p.pacing is not None else p.seconds
 
 
@@ -321,6 +357,33 @@ def progressed(p: Practice, factor: float) -> Practice:
         )
         return p._replace(steps=steps)
     return p
+
+
+def dosed(p: Practice, step: int) -> Practice:
+    """An exercise at a step of its dose: each step up adds REP_STEP repetitions a set up to
+    MAX_REPS, then a second of hold in each repetition up to MAX_REP_HOLD; each step back
+    takes REP_STEP repetitions off (never below one). Anything else is as written."""
+    if p.reps is None or step == 0:
+        return p
+    count, hold = p.reps.per_set, p.reps.hold
+    if step < 0:
+        count = max(1, count + REP_STEP * max(step, MIN_DOSE_STEP))
+    for _ in range(max(step, 0)):
+        if count < MAX_REPS:
+            count = min(MAX_REPS, count + REP_STEP)
+        elif 0 < hold < MAX_REP_HOLD:
+            hold = min(float(MAX_REP_HOLD), hold + 1)
+    return p._replace(reps=p.reps._replace(per_set=count, hold=hold))
+
+
+def max_dose_step(p: Practice) -> int:
+    """How many steps an exercise can grow before its dose reaches the guide's limits (0: none)."""
+    if p.reps is None:
+        return 0
+    step = 0
+    while dosed(p, step + 1).reps != dosed(p, step).reps:
+        step += 1
+    return step
 
 
 # --- 2. needs --------------------------------------------------------------------------
@@ -347,7 +410,9 @@ class Need(NamedTuple):
 def needs(request: Request) -> list[Need]:
     stretch_first = any(g in STRETCH_GOALS for g in request.goals) and not any(g in WORK_GOALS for g in request.goals)
     area_kinds = ("stretch", "massage") if stretch_first else ("massage", "stretch")
-    out = [Need("area", area_kinds, area=a) for a in request.areas]
+    # Work on an area: massage and stretch first as a rule, an exercise first for strength.
+    kinds = ("exercise", *area_kinds) if "strength" in request.goals else (*area_kinds, "exercise")
+    out = [Need("area", kinds, area=a) for a in request.areas]
     for g in request.goals:
         if g in RELAX_GOALS:
             out.append(Need("goal", ("breathing", "meditation"), goal=g))
@@ -355,11 +420,15 @@ def needs(request: Request) -> list[Need]:
             out.append(Need("goal", ("breathing", "meditation", "stretch"), goal=g, must=False))
     if any(g in WORK_GOALS for g in request.goals):
         out.append(Need("pair", ("stretch",), must=False, any_area=request.areas))
+    if any(g in EXERCISE_GOALS for g in request.goals):
+        out.append(Need("area", ("exercise",), must=False, any_area=request.areas))
     for g in request.goals:
         if g in STRETCH_GOALS:
             out.append(Need("goal", ("stretch",), goal=g, must=False))
+        elif g == "strength":
+            out.append(Need("goal", ("exercise",), goal=g, must=False))
         elif g == "circulation":
-            out.append(Need("goal", ("massage", "stretch"), goal=g, must=False))
+            out.append(Need("goal", ("exercise", "massage", "stretch"), goal=g, must=False))
     return out
 
 
@@ -426,12 +495,15 @@ def _why(role: str, p: Practice, request: Request, history: History, gentler: Ma
     """The facts behind choosing p: only the request's areas and goals that p lists itself."""
     areas = tuple(a for a in request.areas if a in p.areas) if p.kind in PHYSICAL else ()
     goals = tuple(g for g in request.goals if g in p.goals)
+    dose = history.doses.get(p.id)
     return Why(
         role=role,
         areas=areas,
         goals=goals,
         feedback=history.feedback.get(p.id),
         last_done=history.last_done.get(p.id),
+        suits=next((c for c in request.conditions if c in p.prefer_if), None),
+        dose=dose if dose is not None and p.reps is not None else None,
     )
 
 
@@ -460,7 +532,18 @@ def choose(
             )
         return w._replace(**extra)
 
-    # 3. Each need in turn, keeping room for those still to come.
+    # 3. First what is written for a condition the person has (the daily foot check with
+    # diabetes), keeping room for every need that must be met.
+    must_room = sum(least[j] or 0 for j, need in enumerate(wanted) if need.must)
+    placed = 0
+    for p in ordered:
+        if placed >= MAX_PREFERRED:
+            break
+        if set(p.prefer_if) & set(request.conditions) and session.allows(p):
+            room = budget - session.total - must_room
+            if shortest(p) <= room and session.add(p, why("suits", p), room=room):
+                placed += 1
+    # Then each need in turn, keeping room for those still to come.
     for i, need in enumerate(wanted):
         if any(need.serves(p) for p, _ in session.items):
             continue
@@ -495,7 +578,10 @@ def choose(
         extra: dict[str, Any] = {}
         if stand_in is not None:
             extra = {"instead_of": library[stand_in.practice].name, "rest": stand_in}
-        session.add(pick, why(need.role, pick, **extra), room=pick.seconds)
+        role = need.role
+        if role == "pair" and not any(q.kind == "massage" and set(q.areas) & set(pick.areas) for q, _ in session.items):
+            role = "area"  # "after the massage" only when there is one
+        session.add(pick, why(role, pick, **extra), room=pick.seconds)
 
     full: Callable[[], bool] = lambda: session.total >= budget * 0.9  # noqa: E731
 
@@ -510,7 +596,7 @@ def choose(
     for area in request.areas:
         have = {p.kind for p, _ in session.items if area in p.areas}
         for kind in ("stretch", "massage"):
-            if full() or kind in have or not have & set(PHYSICAL):
+            if full() or kind in have or not have & set(PAIRED):
                 continue
             for p in ordered:
                 if p.kind == kind and area in p.areas and session.add(p, why("pair", p)):
@@ -567,11 +653,11 @@ def _lengthen_breathing(session: _Session, pool: Mapping[str, Practice], until: 
 # --- 5. order ------------------------------------------------------------------------------
 
 
-_PHASE = {"massage": 1, "stretch": 2, "breathing": 3, "meditation": 3}
+_PHASE = {"massage": 1, "exercise": 2, "stretch": 3, "breathing": 4, "meditation": 4}
 
 
 def order(chosen: list[tuple[Practice, Why]], request: Request) -> list[tuple[Practice, Why]]:
-    """Arrive with the breath, massage, stretch, close quietly (the close is always last)."""
+    """Arrive with the breath, massage, exercise, stretch, close quietly (the close is always last)."""
     if not chosen:
         return []
     area_pos = {a: i for i, a in enumerate(request.areas)}
@@ -613,7 +699,9 @@ def plan(
     history = history or History()
     practices = {p.id: p for p in library}
     found = eligibility(practices.values(), request, history)
-    grown = {pid: progressed(p, history.progression.get(pid, 1.0)) for pid, p in found.pool.items()}
+    grown = {pid: _grown(p, history) for pid, p in found.pool.items()}
+    # Practices written for the person's conditions are planned every day they fit, whatever yesterday held.
+    kept = {pid for pid, p in grown.items() if set(p.prefer_if) & set(request.conditions)}
 
     def draw(on: date, weights: Mapping[str, float]) -> list[tuple[Practice, Why]]:
         return choose(grown, _ranks(grown.values(), on, weights), request, history, found.gentler, practices)
@@ -630,7 +718,8 @@ def plan(
         # still meets as many needs and fits the budget.
         if {p.id for p, _ in chosen} == before:
             met = _needs_met(chosen, request)
-            for leave_out in [sorted(before), *([pid] for pid in sorted(before))]:
+            free = sorted(before - kept)
+            for leave_out in [free, *([pid] for pid in free)]:
                 other = draw(day, dict(weights, **dict.fromkeys(leave_out, 0.0)))
                 if other and _needs_met(other, request) >= met and _fits(other, request):
                     chosen = other
@@ -651,6 +740,13 @@ def plan(
         left_out=found.left_out,
         notes=_notes([p for p, _ in ordered], request, history, found),
     )
+
+
+def _grown(p: Practice, history: History) -> Practice:
+    """p as the log has grown it: stretch holds and breathing cycles by the progression factor,
+    an exercise at its dose."""
+    dose = history.doses.get(p.id)
+    return dosed(progressed(p, history.progression.get(p.id, 1.0)), dose.step if dose else 0)
 
 
 def _needs_met(chosen: list[tuple[Practice, Why]], request: Request) -> int:
@@ -689,3 +785,75 @@ def _notes(chosen: list[Practice], request: Request, history: History, found: El
     ):
         notes.append(Note("short"))
     return tuple(notes)
+
+
+# --- what a person chose -----------------------------------------------------------------------
+
+
+def fixed(
+    library: Iterable[Practice],
+    request: Request,
+    practice_ids: Iterable[str],
+    day: date,
+    history: History | None = None,
+    *,
+    routine: str | None = None,
+) -> Plan:
+    """The practices a person chose (by id, or as the named routine `routine`), in their order.
+
+    The same eligibility as a plan of the day: a practice a rule keeps out for
+    this person today is left out, and a note says which rules keep it out; one
+    with a gentler variant for a condition the person has gives way to it. What
+    is played is grown like any plan's (holds, cycles, an exercise's dose). No
+    budget applies: the person chose the length.
+    """
+    history = history or History()
+    practices = {p.id: p for p in library}
+    wanted = list(dict.fromkeys(practice_ids))
+    found = eligibility(practices.values(), request, history)
+    rules: dict[str, list[Excluded]] = {}
+    for ex in found.excluded:
+        rules.setdefault(ex.practice, []).append(ex)
+    role = "routine" if routine else "chosen"
+    items: list[PlanItem] = []
+    notes: list[Note] = []
+    taken: set[str] = set()
+    for pid in wanted:
+        p = practices[pid]
+        use, gentler_than, condition = pid, None, None
+        if pid not in found.pool:
+            swap = next((ex for ex in rules.get(pid, ()) if ex.rule == "gentler-variant"), None)
+            if swap is None or swap.detail is None or swap.detail not in found.pool or swap.detail in wanted:
+                notes.append(Note("left-out", practice=p.name, excluded=tuple(rules.get(pid, ()))))
+                continue
+            use, gentler_than, condition = swap.detail, p.name, swap.condition
+        if use in taken:
+            continue
+        taken.add(use)
+        q = _grown(found.pool[use], history)
+        why = _why(role, q, request, history, found.gentler)._replace(
+            areas=(), goals=(), routine=routine, gentler_than=gentler_than, condition=condition
+        )
+        items.append(PlanItem(practice=q, seconds=q.seconds, why=why, cautions=q.cautions_for(request.conditions)))
+    areas = tuple(dict.fromkeys(a for pid in wanted for a in practices[pid].areas))
+    head: list[Note] = [Note("limit", area=a, limit=history.limits[a]) for a in areas if a in history.limits]
+    if "fever" in request.conditions:
+        head.append(Note("fever"))
+    if "recent-injury" in request.conditions and not request.injured:
+        head.append(Note("injury"))
+    left_out: dict[str, int] = {}
+    for n in notes:
+        for c in dict.fromkeys(ex.condition for ex in n.excluded if ex.condition is not None):
+            left_out[c] = left_out.get(c, 0) + 1
+    total = sum(item.seconds for item in items)
+    return Plan(
+        date=day.isoformat(),
+        minutes=-(-total // 60),
+        areas=(),
+        goals=(),
+        items=tuple(items),
+        left_out=left_out,
+        notes=(*head, *notes),
+        routine=routine,
+        chosen=() if routine else tuple(wanted),
+    )

@@ -140,7 +140,9 @@ def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: 
         p = item.practice
         table.add_row(str(n), _text(p.name), p.kind, duration(item.seconds), _text(reason(item)))
     out.print(table)
-    out.print(f"[bold]total {duration(plan.total_seconds)}[/] of {duration(plan.minutes * 60)}", highlight=False)
+    asked = " ".join(plan.chosen) or plan.routine
+    budget = "" if asked else f" of {duration(plan.minutes * 60)}"  # what a person chose has no budget
+    out.print(f"[bold]total {duration(plan.total_seconds)}[/]{budget}", highlight=False)
     for line in plan_notes(plan, top=False):
         out.print(line)
     if left_out:
@@ -153,7 +155,8 @@ def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: 
     if profile_hint:
         out.print(_text(profile_hint, "dim"))
     if plan.items:
-        out.print(_text("Start with 'selfcare start', or log it afterwards with 'selfcare log'.", "dim"))
+        start = f"selfcare start {asked}" if asked else "selfcare start"
+        out.print(_text(f"Start with '{start}', or log it afterwards with 'selfcare log'.", "dim"))
 
 
 def left_out_line(left_out: dict[str, int]) -> str:
@@ -233,6 +236,11 @@ def practice_detail(p: Practice, library: Library | None = None) -> None:
     if p.pacing:
         phases = ", ".join(f"{name} {secs:g} s" for name, secs in p.pacing.phases())
         out.print(_text(f"Pacer: {phases} — {p.pacing.cycles} cycles", "cyan"))
+    if p.reps:
+        from .words import exercise_dose
+
+        out.print(_text(f"Repetitions: {p.reps.text}", ""))
+        out.print(_text(exercise_dose(p.reps), "cyan"))
     if p.evidence:
         out.print(_text(f"Evidence: {p.evidence.note} ({p.evidence.source})", "dim"))
     if p.origin != "built-in":
@@ -567,7 +575,7 @@ def report_view(data: Report) -> None:
     )
     out.print(summary)
     for values, title in (
-        (data.by_area, "by area (massage and stretches)"),
+        (data.by_area, "by area (massage, stretches and exercise)"),
         (data.by_kind, "by kind"),
     ):
         if not values:
@@ -818,7 +826,7 @@ def therapist_markdown(data: Report, profile: Profile, *, include_notes: bool = 
         if data.pain_by_area:
             lines += [
                 "",
-                "| area (massage and stretches) | sessions | before | after | first half → second half (before) |",
+                "| area (massage, stretches, exercise) | sessions | before | after | first half → second half (before) |",
                 "|---|---|---|---|---|",
             ]
             for area, a in data.pain_by_area.items():

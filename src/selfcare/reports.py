@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .models import Feedback, Flag, JsonObject, RestDay, Session
     from .store import Store
 
-HANDS_ON = ("massage", "stretch")
+HANDS_ON = ("massage", "stretch", "exercise")  # work on an area (planner.PHYSICAL)
 MIN_RATED = 2  # a week's average rating needs this many sessions rated before and after; fewer is a gap, never zero
 YEAR_WEEKS = 53  # the year calendar: this week and the 52 before it, Monday first
 
@@ -143,7 +143,7 @@ class Report:
     seconds: int
     habit_strength: float
     days_per_week: int
-    by_area: dict[str, float]  # minutes of hands-on practice (massage, stretch) per area
+    by_area: dict[str, float]  # minutes of hands-on practice (massage, stretch, exercise) per area
     by_kind: dict[str, float]  # minutes per kind
     pain: Ratings
     stress: Ratings
@@ -274,7 +274,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         pain_by_area=_pain_by_area(rated, library, since, days),
         notes=tuple(DatedNote(s.day, s.note) for s in reversed(sessions) if s.note is not None),
         flags=tuple(_raised(store, f) for f in store.flags(lo, hi)),
-        progression=progression(store, as_of),
+        progression=progression(store, as_of, library),
         weeks=_weeks(sessions, since, as_of, first),
         year=_year(store, as_of, first, rest_all),
     )

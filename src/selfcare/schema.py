@@ -59,6 +59,37 @@ def json_schema() -> dict[str, Any]:
             },
         },
     }
+    reps = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text", "count"],
+        "properties": {
+            "text": _text(1000, "What one repetition is."),
+            "count": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 30,
+                "description": "Repetitions in a set (on each side, with side: both).",
+            },
+            "sets": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": models.MAX_SETS,
+                "default": 1,
+                "description": "How many sets; two or more need a rest between them.",
+            },
+            "move": _seconds(0.5, "Seconds moving into the position (default 2)."),
+            "hold": _seconds(0, "Seconds holding it (default 0)."),
+            "ease": _seconds(0.5, "Seconds easing back (default 2)."),
+            "rest": {
+                "type": "integer",
+                "minimum": 10,
+                "maximum": 180,
+                "description": "Seconds of rest between sets; only with two or more sets.",
+            },
+            "side": {"enum": list(models.SIDES), "description": "both: each set on the left, then on the right."},
+        },
+    }
     caution = {
         "type": "object",
         "additionalProperties": False,
@@ -73,9 +104,23 @@ def json_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "name", "kind", "areas", "goals", "summary"],
-        "anyOf": [{"required": ["steps"]}, {"required": ["pacing"]}],
-        "if": {"properties": {"kind": {"not": {"const": "breathing"}}}},
-        "then": {"not": {"required": ["pacing"]}, "required": ["steps"]},
+        "anyOf": [{"required": ["steps"]}, {"required": ["pacing"]}, {"required": ["reps"]}],
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"not": {"const": "breathing"}}}},
+                "then": {"not": {"required": ["pacing"]}},
+            },
+            {
+                "if": {"properties": {"kind": {"not": {"const": "exercise"}}}},
+                "then": {"not": {"required": ["reps"]}},
+            },
+            {
+                "if": {
+                    "properties": {"kind": {"enum": [k for k in models.KINDS if k not in ("breathing", "exercise")]}}
+                },
+                "then": {"required": ["steps"]},
+            },
+        ],
         "properties": {
             "id": {
                 "type": "string",
@@ -90,6 +135,7 @@ def json_schema() -> dict[str, Any]:
             "summary": _text(500, "One sentence: what it is and what it is for."),
             "steps": {"type": "array", "items": step, "description": "The steps, in order."},
             "pacing": pacing,
+            "reps": reps,
             "intensity": {
                 "enum": list(models.INTENSITIES),
                 "default": "moderate",
@@ -115,6 +161,11 @@ def json_schema() -> dict[str, Any]:
                 "maxLength": 64,
                 "description": "Practices that are variants of one pattern share a family; a session holds one of them.",
             },
+            "prefer_if": _words(
+                models.CONDITIONS,
+                "Conditions it is written for (a daily foot check for diabetes): planned first for people who "
+                "have one. Never one of its avoid_if.",
+            ),
             "cautions": {
                 "oneOf": [
                     _text(500, "A caution."),
@@ -133,16 +184,39 @@ def json_schema() -> dict[str, Any]:
             },
         },
     }
+    routine = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "practices"],
+        "properties": {
+            "name": {
+                "type": "string",
+                "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                "maxLength": 64,
+                "description": "kebab-case; used as 'selfcare start NAME'. Not a practice's id.",
+            },
+            "practices": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 30,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64},
+                "description": "Practice ids, in the order they are played.",
+            },
+        },
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "selfcare routine file",
-        "description": "A list of self-care practices: self-massage, stretches, breathing exercises and meditations.",
+        "description": "A list of self-care practices (self-massage, stretches, gentle exercise, breathing "
+        "exercises and meditations) and of named routines.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["practices"],
+        "anyOf": [{"required": ["practices"]}, {"required": ["routines"]}],
         "properties": {
             "title": _text(200, "A label for the file."),
             "practices": {"type": "array", "items": practice},
+            "routines": {"type": "array", "items": routine, "description": "Named routines of practice ids."},
         },
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .models import AREAS, CONDITIONS, GOALS, Excluded, Feedback, Limit, Note, PlanItem, Practice, Rest
+from .models import AREAS, CONDITIONS, GOALS, Dose, Excluded, Feedback, Limit, Note, PlanItem, Practice, Reps, Rest
 
 if TYPE_CHECKING:
     from .coach import Progression
@@ -81,11 +81,37 @@ def rest(r: Rest) -> str:
     return f"pain rose in the session that included it on {short_day(r.day)}: {r.before} → {r.after}"
 
 
+def dose(d: Dose) -> str:
+    """'12 repetitions a set, up from 8: 3 sessions went well, the last on 2 Dec'."""
+    held = f", holding {d.hold:g} s" if d.hold != d.written_hold else ""
+    if d.cause == "went-well":
+        now = f"{plural(d.per_set, 'repetition')} a set, up from {d.written}"
+        if d.per_set == d.written:
+            now = f"{plural(d.per_set, 'repetition')} a set"
+        if held:
+            now += f"{held}, up from {d.written_hold:g} s"
+        return f"{now}: {plural(d.sessions, 'session')} went well, the last on {short_day(d.day)}"
+    why = (
+        f"marked too intense on {short_day(d.day)}"
+        if d.cause == "too-intense"
+        else f"pain rose in the session with it on {short_day(d.day)}: {d.before} → {d.after}"
+    )
+    return f"a step back to {plural(d.per_set, 'repetition')} a set{held} ({d.written} as written): {why}"
+
+
 def reason(item: PlanItem) -> str:
     """Why this practice is in the plan, from its Why only."""
     why, p = item.why, item.practice
-    verb = {"massage": "works on", "stretch": "stretches"}.get(p.kind, "for")
-    if why.role == "opener":
+    verb = {"massage": "works on", "stretch": "stretches", "exercise": "exercises"}.get(p.kind, "for")
+    if why.role == "routine":
+        main = f"in your routine {why.routine}"
+    elif why.role == "chosen":
+        main = "you chose it"
+    elif why.role == "suits" and why.suits:
+        main = f"often advised with {CONDITIONS[why.suits][0]}"
+        if why.goals:
+            main += f", for {_goals(why.goals)}"
+    elif why.role == "opener":
         main = "a few slow breaths to arrive"
         if why.goals:
             main += f", for {_goals(why.goals)}"
@@ -106,6 +132,10 @@ def reason(item: PlanItem) -> str:
     else:
         main = "rounds off the session"
     parts = [main]
+    if why.suits and why.role != "suits":
+        parts.append(f"often advised with {CONDITIONS[why.suits][0]}")
+    if why.dose:
+        parts.append(dose(why.dose))
     if why.instead_of and why.rest:
         parts.append(f"instead of {why.instead_of} ({rest(why.rest)})")
     if why.gentler_than and why.condition:
@@ -126,7 +156,8 @@ def limit(lim: Limit) -> str:
     until = short_day(lim.until)
     if lim.kind == "paused":
         return (
-            f"Massage and stretches for your {area} are paused until {until}: {what} on {short_day(lim.since)}. "
+            f"Massage, stretches and exercises for your {area} are paused until {until}: {what} on "
+            f"{short_day(lim.since)}. "
             f"See a physiotherapist or doctor; once you have, 'selfcare red-flags --clear {lim.area}' resumes them."
         )
     return (
@@ -139,6 +170,9 @@ def limit(lim: Limit) -> str:
 def note(n: Note) -> str:
     if n.kind == "limit" and n.limit is not None:
         return limit(n.limit)
+    if n.kind == "left-out":
+        reasons = listing(list(dict.fromkeys(excluded(ex) for ex in n.excluded))) or "it is not safe for you today"
+        return f"{n.practice} is left out: {reasons}."
     what = AREAS[n.area] if n.area else GOALS[n.goal] if n.goal else "it"
     if n.kind == "no-time":
         target = f"your {what}" if n.area else what
@@ -164,11 +198,14 @@ def note(n: Note) -> str:
 
 
 def progression(p: Progression) -> str | None:
-    if p.level <= 1.0:
-        return None
-    return (
-        f"holds and breath counts have grown ({p.level:.2f}×): you practised on {p.active_recent} of the last 14 days"
-    )
+    parts = []
+    if p.level > 1.0:
+        parts.append(
+            f"holds and breath counts have grown ({p.level:.2f}×): you practised on {p.active_recent} of the last "
+            "14 days"
+        )
+    parts += [f"{d.name}: {dose(d)}" for d in p.exercises]
+    return "; ".join(parts) or None
 
 
 # --- why a practice is out ------------------------------------------------------------
@@ -256,13 +293,25 @@ def flag_message(rule: str, area: str | None, **facts: object) -> str:
     resume = f"after seeing them, 'selfcare red-flags --clear {area}' resumes them" if area else ""
     if rule == "worse-twice":
         return (
-            f"Pain in your {where} was higher after your last two sessions. Its massage and stretches are "
+            f"Pain in your {where} was higher after your last two sessions. Its massage, stretches and exercises are "
             f"paused for two weeks: see a physiotherapist or doctor, who can find out why; {resume}."
         )
     if rule == "no-improvement":
         return (
             f"After two weeks of practice, pain in your {where} has not eased ({facts['before']} → "
-            f"{facts['after']} on average before sessions). Its massage and stretches are paused for two "
+            f"{facts['after']} on average before sessions). Its massage, stretches and exercises are paused for two "
             f"weeks: pain that is not improving is worth a check with a physiotherapist or doctor; {resume}."
         )
     return rule
+
+
+PACE_WORDS = {"move": "move", "hold": "hold", "ease": "ease back"}
+
+
+def exercise_dose(reps: Reps) -> str:
+    """'2 sets of 8 (each side), each repetition: move 2 s, hold 3 s, ease back 2 s; 45 s rest between sets'."""
+    sets = "1 set" if reps.sets == 1 else f"{reps.sets} sets"
+    side = " (each side)" if reps.side == "both" else ""
+    pace = ", ".join(f"{PACE_WORDS[name]} {secs:g} s" for name, secs in reps.phases())
+    rest = f"; {reps.rest} s rest between sets" if reps.sets > 1 else ""
+    return f"{sets} of {reps.per_set}{side}, each repetition: {pace}{rest}"

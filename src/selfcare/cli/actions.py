@@ -20,6 +20,7 @@ def today(
     goal: list[str] | None = None,
     date: str | None = None,
     json: bool = False,
+    targets: list[str] | None = None,
 ) -> None:
     from .. import render
     from ..days import parse_day
@@ -28,12 +29,24 @@ def today(
     request = plan_request(profile, minutes, area, goal)
     base = current_day(profile)
     day = parse_day(date, base) if date else base
-    plan = plan_today(None, request, day, cached=True)
+    if targets:
+        from .common import chosen, load_library, only_plan_options
+
+        only_plan_options(minutes, area, goal)
+        library = load_library()
+        ids, routine = chosen(library, targets)
+        plan = plan_today(library, request, day, practice_ids=ids, routine=routine)
+    else:
+        plan = plan_today(None, request, day, cached=True)
     first_run_notice(saved)
     if json:
         render.print_json(plan.to_dict())
         return
     heading = f"{day:%A} {day.day} {day:%B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
+    if targets:
+        heading = f"{day:%A} {day.day} {day:%B} · " + (
+            f"your routine {plan.routine}" if plan.routine else "the practices you chose"
+        )
     left_out = render.left_out_line(plan.left_out)
     render.plan_table(plan, heading=heading, profile_hint=None if saved else NO_PROFILE, left_out=left_out)
 

@@ -58,6 +58,33 @@ def plan_request(profile: Profile, minutes: int | None, areas: list[str] | None,
     )
 
 
+def chosen(library: Library, targets: list[str] | None) -> tuple[tuple[str, ...], str | None]:
+    """(practice ids, routine name) for what was asked: one named routine, or practice ids; ((), None) for none."""
+    from ..errors import SelfcareError, suggest
+
+    if not targets:
+        return (), None
+    named = [t for t in targets if t in library.routines]
+    if named:
+        if len(targets) > 1:
+            raise SelfcareError(f"'{named[0]}' is a routine of yours; give one routine's name, or practice ids")
+        return library.routines[named[0]].practices, named[0]
+    for target in targets:
+        if target not in library.practices:
+            hint = suggest(target, [*library.routines, *library.practices])
+            raise SelfcareError(f"no practice or routine named '{target}'{hint}; see 'selfcare routines list'")
+    return tuple(dict.fromkeys(targets)), None
+
+
+def only_plan_options(minutes: int | None, areas: list[str] | None, goals: list[str] | None) -> None:
+    """--minutes, --area and --goal shape the plan of the day; with chosen practices they would do nothing."""
+    from ..errors import SelfcareError
+
+    for given, name in ((minutes, "--minutes"), (areas, "--area"), (goals, "--goal")):
+        if given:
+            raise SelfcareError(f"{name} shapes the plan of the day; leave it out with a routine or practice ids")
+
+
 def open_log() -> Store:
     from ..store import open_store
 
@@ -92,13 +119,24 @@ def as_of_day(profile: Profile, as_of: str | None) -> date:
     return parse_day(as_of, base, "--as-of") if as_of else base
 
 
-def plan_today(library: Library | None, request: Request, day: date, *, cached: bool = False) -> Plan:
+def plan_today(
+    library: Library | None,
+    request: Request,
+    day: date,
+    *,
+    cached: bool = False,
+    practice_ids: tuple[str, ...] = (),
+    routine: str | None = None,
+) -> Plan:
     """The plan for `day`, listening to the log when there is one (none is created).
 
     With `cached`, a plan worked out before for the same day, request, library
     files and log is reused (see selfcare.plancache) and the library is only
-    read when there is none; without it, `library` must be given.
+    read when there is none; without it, `library` must be given. With
+    `practice_ids` (or a named `routine` of them), those practices, through the
+    same safety rules.
     """
+    cached = cached and not practice_ids
     from .. import plancache
 
     db = paths.db_file()
@@ -115,10 +153,10 @@ def plan_today(library: Library | None, request: Request, day: date, *, cached: 
     from ..coach import plan_for
 
     if not db.exists():
-        plan = plan_for(None, library, request, day)
+        plan = plan_for(None, library, request, day, practice_ids, routine)
     else:
         with open_log() as store:
-            plan = plan_for(store, library, request, day)
+            plan = plan_for(store, library, request, day, practice_ids, routine)
     if wanted is not None:
         plancache.save(cache, wanted, plan)
     return plan

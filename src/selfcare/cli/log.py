@@ -44,7 +44,11 @@ def log(
     ] = None,
     too_intense: Annotated[
         list[str] | None,
-        typer.Option("--too-intense", metavar="ID", help="A practice that felt too intense; it is rested for a while."),
+        typer.Option(
+            "--too-intense",
+            metavar="ID",
+            help="A practice that felt too intense; it is rested for a while (an exercise steps back instead).",
+        ),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
 ) -> None:

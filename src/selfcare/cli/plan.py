@@ -1,4 +1,4 @@
-"""`selfcare today` (and, with the guide, `selfcare start`)."""
+"""`selfcare today` (and, with the guide, `selfcare start`): the plan of the day, a named routine, or chosen practices."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import typer
 
 from . import actions
 from .app import app
-from .common import first_run_notice, load_library, load_profile, open_log, plan_request, plan_today
+from .common import (
+    chosen,
+    first_run_notice,
+    load_library,
+    load_profile,
+    only_plan_options,
+    open_log,
+    plan_request,
+    plan_today,
+)
 from .common import today as current_day
 
 MINUTES = typer.Option("--minutes", "-m", help="How many minutes you have (default: your profile's).")
@@ -16,21 +25,29 @@ AREAS = typer.Option("--area", "-a", help="A body area to work on; repeat for mo
 GOALS = typer.Option("--goal", "-g", help="What you want: tension, stress, sleep, flexibility...; repeatable.")
 DATE = typer.Option("--date", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
 JSON = typer.Option("--json", help="Print JSON instead of a table.")
+TARGETS = typer.Argument(
+    metavar="[NAME | PRACTICE_ID...]",
+    help="A routine you saved ('selfcare routines save'), or practice ids; none: the plan of the day.",
+    show_default=False,
+)
 
 
 @app.command()
 def today(
+    targets: Annotated[list[str] | None, TARGETS] = None,
     minutes: Annotated[int | None, MINUTES] = None,
     area: Annotated[list[str] | None, AREAS] = None,
     goal: Annotated[list[str] | None, GOALS] = None,
     date: Annotated[str | None, DATE] = None,
     json: Annotated[bool, JSON] = False,
 ) -> None:
-    """Today's routine, built from your profile (or the options given).
+    """Today's routine, built from your profile (or the options given); or a routine you saved,
+    or the practices you name, with what your health rules leave out today.
 
     Example: selfcare today --minutes 5 --area neck --goal stress
+    Example: selfcare today desk-break
     """
-    actions.today(minutes, area, goal, date, json)
+    actions.today(minutes, area, goal, date, json, targets)
 
 
 def _rating(question: str) -> int | None:
@@ -52,17 +69,21 @@ def _rating(question: str) -> int | None:
 
 @app.command()
 def start(
+    targets: Annotated[list[str] | None, TARGETS] = None,
     minutes: Annotated[int | None, MINUTES] = None,
     area: Annotated[list[str] | None, AREAS] = None,
     goal: Annotated[list[str] | None, GOALS] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No bell at step changes.")] = False,
 ) -> None:
-    """Be guided through today's routine: steps, countdowns, a breathing pacer.
+    """Be guided through today's routine, a routine you saved, or the practices you name:
+    steps, countdowns, a breathing pacer, repetitions and rests counted.
 
     Keys: space pauses, n skips to the next step, s skips the practice, q stops.
     Pain and stress are asked before and after, and the session is logged.
 
     Example: selfcare start --minutes 5
+    Example: selfcare start desk-break
+    Example: selfcare start ex-chin-nod ex-scapular-setting
     """
     import sys
     import time
@@ -82,12 +103,23 @@ def start(
     first_run_notice(saved)
     request = plan_request(profile, minutes, area, goal)
     library = load_library()
-    plan = plan_today(library, request, current_day(profile))
+    if targets:
+        only_plan_options(minutes, area, goal)
+    ids, routine = chosen(library, targets)
+    plan = plan_today(library, request, current_day(profile), practice_ids=ids, routine=routine)
     out = render.console()
+    if not plan.items and ids:
+        for line in render.plan_notes(plan, top=True) + render.plan_notes(plan, top=False):
+            out.print(line)
+        what = f"routine {routine}" if routine else "practices you named"
+        raise SelfcareError(f"nothing of the {what} is safe for you today (see above)")
     if not plan.items:
         raise SelfcareError("no practice fits this request; try more minutes or another area")
     for line in render.plan_notes(plan, top=True):
         out.print(line)
+    if ids:  # what the person chose and a rule leaves out, said before it starts
+        for line in render.plan_notes(plan, top=False):
+            out.print(line)
     count = "1 practice" if len(plan.items) == 1 else f"{len(plan.items)} practices"
     heading = render._text(f"{count}, {render.duration(plan.total_seconds)}: ", "bold")
     heading.append(render.clean(", ".join(i.practice.name for i in plan.items)))

@@ -1,4 +1,4 @@
-"""`selfcare routines list / show / validate`."""
+"""`selfcare routines list / show / save / validate`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .common import load_library
 def list_(
     area: Annotated[str | None, typer.Option("--area", "-a", help="Only practices for this area.")] = None,
     kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help="Only massage, stretch, breathing or meditation.")
+        str | None, typer.Option("--kind", "-k", help="Only massage, stretch, breathing, meditation or exercise.")
     ] = None,
     goal: Annotated[str | None, typer.Option("--goal", "-g", help="Only practices that serve this goal.")] = None,
     for_me: Annotated[
@@ -72,25 +72,46 @@ def list_(
         render.print_json([dict(p.summary_dict(), origin=p.origin, overrides=p.overrides) for p in practices])
     else:
         render.practice_list(practices)
+        if library.routines and area is None and kind is None and goal is None:
+            from ..words import listing, plural
+
+            named = [f"{r.name} ({plural(len(r.practices), 'practice')})" for r in library.routines.values()]
+            render.console().print(render._text("your routines: " + listing(named), "dim"))
 
 
 @routines_app.command()
 def show(
-    practice_id: Annotated[str, typer.Argument(metavar="ID", help="The practice's id (see 'selfcare routines list').")],
+    practice_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The practice's id, or a routine you saved (see 'selfcare routines list')."),
+    ],
     json: Annotated[bool, typer.Option("--json", help="Print the whole practice as JSON.")] = False,
 ) -> None:
-    """Show one practice in full: cautions first, then its steps and evidence.
+    """Show one practice in full: cautions first, then its steps and evidence (or a routine you saved).
 
     Example: selfcare routines show breath-box
     """
     from .. import render
-    from ..errors import SelfcareError, unknown
+    from ..errors import SelfcareError, suggest
     from ..library import practice_to_dict
 
     library = load_library()
+    routine = library.routines.get(practice_id)
+    if routine is not None:
+        if json:
+            render.print_json(routine.to_dict())
+            return
+        out = render.console()
+        out.print(render._text(f"{routine.name}  (your routine, in {routine.origin})", "bold"))
+        for n, pid in enumerate(routine.practices, 1):
+            p = library.practices[pid]
+            out.print(render._text(f"{n:>2}. {p.name}  ({pid}, {p.kind}, {render.duration(p.seconds)})"))
+        out.print(render._text(f"Play it with 'selfcare start {routine.name}'.", "dim"))
+        return
     practice = library.get(practice_id)
     if practice is None:
-        raise SelfcareError(unknown("practice", practice_id, library.practices))
+        hint = suggest(practice_id, [*library.practices, *library.routines])
+        raise SelfcareError(f"no practice or routine named '{practice_id}'{hint}; see 'selfcare routines list'")
     if json:
         render.print_json(practice_to_dict(practice))
     else:
@@ -112,10 +133,52 @@ def validate(
 
     out = render.console()
     checked = validate_paths(paths)
-    for path, practices in checked:
-        out.print(render._text(f"ok  {path}  ({plural(len(practices), 'practice')})"))
+    for path, practices, named in checked:
+        held = plural(len(practices), "practice") + (f", {plural(len(named), 'routine')}" if named else "")
+        out.print(render._text(f"ok  {path}  ({held})"))
         for p in practices:
             for line in safety_notes(p, derived_rules(p)):
                 out.print(render.hanging(f"    note: {line}", "yellow"))
     if not checked:
         out.print("no routine files found")
+
+
+@routines_app.command()
+def save(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A name for the routine, like desk-break or bedtime.")],
+    practice_ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[PRACTICE_ID]...", help="The practices, in order; none: today's plan.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a routine you saved under this name.")] = False,
+) -> None:
+    """Keep today's plan (or the practices given) as a named routine of your own, to play with
+    'selfcare start NAME'. It goes in saved-routines.yaml in your routines folder.
+
+    Example: selfcare routines save desk-break
+    Example: selfcare routines save bedtime breath-relaxed med-body-scan
+    """
+    from .. import paths, render
+    from ..library import save_routine
+    from ..words import listing, plural
+    from .common import load_profile, plan_request, plan_today, today
+
+    library = load_library()
+    ids = list(practice_ids or ())
+    if not ids:
+        profile, _ = load_profile()
+        plan = plan_today(library, plan_request(profile, None, None, None), today(profile))
+        ids = [item.practice.id for item in plan.items]
+    routine = save_routine(paths.user_routines_dir(), name, ids, library, replace=force)
+    names = [library.practices[pid].name for pid in routine.practices]
+    out = render.console()
+    out.print(
+        render._text(f"Saved {routine.name}: {plural(len(names), 'practice')} ({listing(names)}), in {routine.origin}.")
+    )
+    out.print(
+        render._text(
+            f"Play it with 'selfcare start {routine.name}'; see it with 'selfcare today {routine.name}'.", "dim"
+        )
+    )

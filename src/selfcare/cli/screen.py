@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..guide import CARD, SIDE_WORDS, Guide, View
+from ..guide import CARD, REP_WORDS, REST, SIDE_WORDS, Guide, View
 from ..render import clean, clock
 
 if TYPE_CHECKING:
@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from rich.panel import Panel
     from rich.text import Text
 
-KIND_STYLE = {"massage": "magenta", "stretch": "cyan", "breathing": "blue", "meditation": "green"}
+KIND_STYLE = {
+    "massage": "magenta",
+    "stretch": "cyan",
+    "breathing": "blue",
+    "meditation": "green",
+    "exercise": "dark_orange",
+}
 
 
 class Keys(Protocol):
@@ -103,6 +109,25 @@ def draw(view: View, width: int = 60) -> Panel:
             lines.append(Text("! " + clean(c.text), style="yellow"))
         lines.append(Text(""))
         lines.append(Text("press any key to begin · s skip this practice · q stop", style="bold"))
+    elif seg.phase == REST:
+        # Between sets: a rest timer.
+        lines.append(Text(f"Rest before set {seg.set} of {seg.sets}", style=f"bold {style}"))
+        lines.append(Text(clean(seg.text)))
+        lines.append(Text(""))
+        countdown = Text(f"{clock(view.remaining)}  ", style="bold")
+        countdown.append_text(_bar(1 - view.fraction, width - 7, style))
+        lines.append(countdown)
+    elif seg.rep:
+        # A repetition: what to do, its phase counted like the breathing pacer, and where in the sets.
+        if seg.side in SIDE_WORDS:
+            lines.append(Text(SIDE_WORDS[seg.side], style=f"bold {style}"))
+        lines.append(Text(clean(seg.text)))
+        lines.append(Text(""))
+        word = Text(REP_WORDS.get(seg.phase or "", ""), style=f"bold {style}")
+        word.append(f"  {view.count}", style="bold")
+        lines.append(word)
+        lines.append(_bar(view.fill, width, style))
+        lines.append(Text(f"rep {seg.rep} of {seg.reps} · set {seg.set} of {seg.sets}", style="bold"))
     elif seg.phase is not None:
         # The pacer: fills on the in-breath, holds still, empties on the out-breath.
         word = Text(f"{seg.text}", style=f"bold {style}")
