@@ -92,6 +92,9 @@ def open_log() -> Store:
     store = open_store(paths.db_file(), lazy=True)
     # A plan kept for `today` no longer holds once the log changes.
     store.on_change = _forget_plan
+    from ..days import now
+
+    store.now_ms = lambda: int(now().timestamp() * 1000)  # events are clocked by the moment (SELFCARE_NOW)
     return store
 
 
