@@ -159,8 +159,9 @@ def test_user_practice_replaces_builtin_and_is_marked(run, home: Path) -> None:
     assert listed[target]["name"] == "My own version"
     assert listed[target]["overrides"] is True
     assert "my-breath" in listed and len(listed) == len(builtin) + 1
-    table = run("routines", "list").stdout
-    assert f"{target}*" in table
+    rows = {line.split()[1]: line.split()[0] for line in run("routines", "list").stdout.splitlines() if line[:2] in ("* ", "+ ")}
+    # The mark stands apart from the id, which stays whole: the id is what 'log' and 'show' take.
+    assert rows[target] == "*" and rows["my-breath"] == "+"
 
 
 def test_broken_user_file_stops_today_with_its_name(run, home: Path) -> None:
