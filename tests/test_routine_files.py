@@ -143,8 +143,11 @@ def test_gentler_must_name_an_existing_practice(run, tmp_path: Path) -> None:
 def test_duplicate_ids_across_files_are_errors(run, tmp_path: Path) -> None:
     a = _broken(tmp_path, "a.yaml", GOOD)
     b = _broken(tmp_path, "b.yaml", GOOD)
-    line = run.fails("routines", "validate", str(a), str(b))
-    assert "duplicate id" in line and "b.yaml" in line
+    result = run("routines", "validate", str(a), str(b), code=2)
+    errors = result.stderr.splitlines()
+    assert all("duplicate id" in line and "b.yaml" in line for line in errors[:2])
+    assert errors[2] == "selfcare: 2 problems in 1 of 2 files"
+    assert f"ok  {a}" in result.stdout
 
 
 def test_user_practice_replaces_builtin_and_is_marked(run, home: Path) -> None:
@@ -159,25 +162,38 @@ def test_user_practice_replaces_builtin_and_is_marked(run, home: Path) -> None:
     assert listed[target]["name"] == "My own version"
     assert listed[target]["overrides"] is True
     assert "my-breath" in listed and len(listed) == len(builtin) + 1
-    rows = {line.split()[1]: line.split()[0] for line in run("routines", "list").stdout.splitlines() if line[:2] in ("* ", "+ ")}
+    rows = {
+        line.split()[1]: line.split()[0]
+        for line in run("routines", "list").stdout.splitlines()
+        if line[:2] in ("* ", "+ ")
+    }
     # The mark stands apart from the id, which stays whole: the id is what 'log' and 'show' take.
     assert rows[target] == "*" and rows["my-breath"] == "+"
 
 
-def test_broken_user_file_stops_today_with_its_name(run, home: Path) -> None:
+def test_broken_user_file_is_named_once_and_skipped(run, home: Path) -> None:
     folder = home / "routines"
     folder.mkdir(parents=True)
     (folder / "bad.yaml").write_text(GOOD.replace("kind: massage", "kind: masage"))
-    line = run.fails("today")
-    assert "bad.yaml:4" in line and "did you mean 'massage'" in line
+    (folder / "good.yaml").write_text(GOOD.replace("my-squeeze", "my-other-squeeze").replace("my-breath", "my-other"))
+    for args in (["today"], ["today"], ["log", "my-other", "--minutes", "3"], ["history"], ["report"]):
+        result = run(*args)
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("selfcare: warning")]
+        assert len(warnings) == 1, (args, result.stderr)
+        assert "bad.yaml:4" in warnings[0] and "did you mean 'massage'" in warnings[0]
+    ids = [p["id"] for p in run.json("routines", "list")]
+    assert "my-other" in ids and "my-breath" not in ids  # the good file of one's own is there, the bad one out
+    assert run.json("history")[0]["practices"] == ["my-other"]
 
 
-def test_link_outside_the_routines_folder_is_refused(run, home: Path, tmp_path: Path) -> None:
+def test_link_outside_the_routines_folder_is_skipped(run, home: Path, tmp_path: Path) -> None:
     outside = _broken(tmp_path, "elsewhere.yaml", GOOD)
     folder = home / "routines"
     folder.mkdir(parents=True)
     (folder / "link.yaml").symlink_to(outside)
-    assert "outside the routines folder" in run.fails("routines", "list")
+    listed = run("routines", "list")
+    assert "outside the routines folder" in listed.stderr and "my-squeeze" not in listed.stdout
+    assert "outside the routines folder" in run.fails("routines", "validate", str(folder))
 
 
 def test_cache_sees_a_changed_file_at_once(home: Path, tmp_path: Path) -> None:

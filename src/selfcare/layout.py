@@ -16,13 +16,14 @@ Imported by the renderers only (it imports rich).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
     from rich.console import Console, ConsoleOptions, RenderResult
 
 GAP = 2  # columns between the columns of a table

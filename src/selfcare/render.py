@@ -250,9 +250,7 @@ def _practice_rows(groups: list[tuple[str, list[Practice]]], own: bool, width: i
         Col("areas", wrap=True, least=10, share=2),
         Col("time", right=True),
     ]
-    rows = [
-        [clean(p.id), clean(p.name), ", ".join(p.areas), duration(p.seconds)] for _, group in groups for p in group
-    ]
+    rows = [[clean(p.id), clean(p.name), ", ".join(p.areas), duration(p.seconds)] for _, group in groups for p in group]
     if own:  # the mark of one's own practices, a column of its own
         columns.insert(0, Col(""))
         for row, p in zip(rows, (p for _, group in groups for p in group), strict=True):
@@ -375,10 +373,10 @@ def _step_rows(p: Practice, width: int) -> list[Text]:
     if table is not None:
         return table
     lines: list[Text] = []
-    number = len(str(len(rows))) + 2
-    for n, text, length in rows:
-        lines += hang(Text(n.rjust(number - 1) + " ", style="dim"), text, width)
-        lines += hang(" " * number, Text(length, style="cyan"), width)
+    room = len(str(len(rows))) + 2
+    for label, text, length in rows:
+        lines += hang(Text(label.rjust(room - 1) + " ", style="dim"), text, width)
+        lines += hang(" " * room, Text(length, style="cyan"), width)
     return lines
 
 
@@ -759,15 +757,20 @@ def report_view(data: Report) -> None:
     out.print()
     counted = data.days - data.before_first
     summary = [
-        ("active days", Text(f"{data.active_days} of {counted}  ({data.consistency:.0%} consistency, rest days left out)")),
+        (
+            "active days",
+            Text(f"{data.active_days} of {counted}  ({data.consistency:.0%} consistency, rest days left out)"),
+        ),
         ("time", Text(f"{duration(data.seconds)} in {plural(data.sessions, 'session')}")),
         ("habit strength", Text(f"{_bar(data.habit_strength, 1.0)} {data.habit_strength:.0%}", style="green")),
     ]
     columns = (Col("", style="bold"), Col("", wrap=True, least=24))
     out.print(
         Block(
-            lambda width: grid(columns, summary, width)
-            or [line for k, v in summary for line in hang(Text(f"{k}: ", style="bold"), v, width)]
+            lambda width: (
+                grid(columns, summary, width)
+                or [line for k, v in summary for line in hang(Text(f"{k}: ", style="bold"), v, width)]
+            )
         )
     )
     for values, title in (
@@ -940,7 +943,6 @@ def year_calendar(data: Report, out: Console | None = None) -> None:
 
 def year_view(data: Report) -> None:
     """`report --year`: the year calendar, the year's figures and its weekly trends."""
-    from rich.text import Text
 
     from .words import duration, plural
 

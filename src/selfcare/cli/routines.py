@@ -126,6 +126,8 @@ def validate(
 
     Example: selfcare routines validate ~/my-routines/neck.yaml
     """
+    import sys
+
     from .. import render
     from ..library import validate_paths
     from ..planner import derived_rules
@@ -133,14 +135,27 @@ def validate(
 
     out = render.console()
     checked = validate_paths(paths)
-    for path, practices, named in checked:
-        held = plural(len(practices), "practice") + (f", {plural(len(named), 'routine')}" if named else "")
-        out.print(render._text(f"ok  {path}  ({held})"))
-        for p in practices:
+    problems = [problem for entry in checked for problem in entry.problems]
+    for entry in checked:
+        if entry.problems:
+            for problem in entry.problems:
+                # One line each, on stderr with the other errors; every one in one run.
+                sys.stderr.write(f"selfcare: {render.clean(problem.message)}\n")
+            continue
+        named = entry.routines
+        held = plural(len(entry.practices), "practice") + (f", {plural(len(named), 'routine')}" if named else "")
+        out.print(render._text(f"ok  {entry.path}  ({held})"))
+        for p in entry.practices:
             for line in safety_notes(p, derived_rules(p)):
                 out.print(render.hanging(f"    note: {line}", "yellow"))
     if not checked:
         out.print("no routine files found")
+    if problems:
+        bad = sum(1 for entry in checked if entry.problems)
+        if len(problems) > 1:
+            files = f"{bad} of {plural(len(checked), 'file')}"
+            sys.stderr.write(f"selfcare: {plural(len(problems), 'problem')} in {files}\n")
+        raise typer.Exit(2)
 
 
 @routines_app.command()
