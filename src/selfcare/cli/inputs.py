@@ -78,8 +78,9 @@ def option_name(param: Any) -> str:
     return opts[0] if opts else str(param.name)
 
 
-def words(values: Iterable[str] | str | None) -> list[str]:
-    """Every word given, lower-cased, whether repeated, comma-separated, or both ('Neck,jaw' -> neck, jaw)."""
+def words(values: Iterable[str] | str | None, *, unique: bool = True) -> list[str]:
+    """Every word given, lower-cased, whether repeated, comma-separated, or both ('Neck,jaw' -> neck, jaw);
+    each once, unless `unique` is False (a practice done twice in a session)."""
     if values is None:
         return []
     if isinstance(values, str):
@@ -88,7 +89,7 @@ def words(values: Iterable[str] | str | None) -> list[str]:
     for value in values:
         for word in value.split(","):
             word = word.strip().lower()
-            if word and word not in found:
+            if word and (not unique or word not in found):
                 found.append(word)
     return found
 
