@@ -99,12 +99,13 @@ def wrap(text: Text | str, width: int) -> list[Text]:
     return [text[a:b] for a, b in spans(plain, width)]
 
 
-def hang(lead: Text | str, body: Text | str, width: int) -> list[Text]:
-    """`lead` then `body`, its later lines starting under the body's first character
-    (or two columns in, when the lead leaves too little room beside it)."""
+def hang(lead: Text | str, body: Text | str, width: int, *, shallow_below: int = 0) -> list[Text]:
+    """`lead` then `body`, its later lines starting under the body's first character (or two
+    columns in, when the lead leaves too little room beside it, or the screen is narrower
+    than `shallow_below`)."""
     lead = as_text(lead)
     indent = lead.cell_len
-    if width - indent >= 12:
+    if width - indent >= 12 and width >= shallow_below:
         lines = wrap(body, width - indent)
         return [Text.assemble(lead if n == 0 else " " * indent, line) for n, line in enumerate(lines)]
     whole = Text.assemble(lead, as_text(body))
@@ -154,7 +155,9 @@ class Col(NamedTuple):
 
 
 def _longest_word(text: str) -> int:
-    return max((_cells(w) for w in text.split()), default=0)
+    """The widest piece of `text` that a line may not break: a word, or the part of a hyphenated
+    word up to and with its hyphen ('Hands-behind-the-head' may go 'Hands-behind-' / 'the-head')."""
+    return max((_cells(piece) for word in text.split() for piece in re.findall(r"[^-/]*[-/]?", word)), default=0)
 
 
 def grid(

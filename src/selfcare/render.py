@@ -349,11 +349,12 @@ def practice_detail(p: Practice, library: Library | None = None) -> None:
 
 
 def _hang(lead: str, body: Text, style: str = "") -> Block:
+    """'Evidence: ...' under its label on a wide screen; on a narrow one, two columns in."""
     from rich.text import Text
 
     from .layout import Block, hang
 
-    return Block(lambda width: hang(Text(lead, style=style), body, width))
+    return Block(lambda width: hang(Text(lead, style=style), body, width, shallow_below=60))
 
 
 def _step_rows(p: Practice, width: int) -> list[Text]:

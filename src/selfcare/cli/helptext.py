@@ -174,7 +174,7 @@ def render(command: Any, ctx: Any, width: int) -> str:
     screen = max(20, width)
     width = min(screen, MAX_WIDTH)
     paragraphs, examples = split_help(command.help)
-    out = [f"Usage: {_usage(command, ctx)}", ""]
+    out = [*_wrap(f"Usage: {_usage(command, ctx)}", width, indent=4, first=0), ""]
     for paragraph in paragraphs:
         out += _wrap(paragraph, width, indent=2)
         out.append("")
