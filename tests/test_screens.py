@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import NOW, app
+from typer.testing import CliRunner
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 WIDTHS = (40, 80, 200)
