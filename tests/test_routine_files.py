@@ -438,3 +438,62 @@ def test_the_example_in_the_routines_readme_is_a_valid_file() -> None:
     assert (first.seconds, second.seconds) == (90, 195)  # the lengths the README works out
     assert first.unstated == () and second.unstated == ()
     assert any(c.stop for c in first.cautions) and all(c.conditions for c in first.cautions[2:])
+
+
+SIX_MISTAKES = (
+    GOOD.replace("kind: massage", "kind: masage")  # 1: line 4
+    .replace("[neck, shoulders]", "[neck, elbows]")  # 2: line 5
+    .replace("seconds: 30", "seconds: thirty")  # 3: line 10
+    .replace("side: both", "side: middle")  # 4: line 11
+    .replace("id: my-breath", "id: My Breath")  # 5: line 15
+    .replace("exhale: 8", "exhale: 8.3")  # 6: line 24
+)
+
+
+def test_validate_names_every_problem_in_every_file_in_one_run(run, tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "six.yaml", SIX_MISTAKES)
+    good = _broken(tmp_path, "good.yaml", GOOD.replace("my-squeeze", "my-other").replace("my-breath", "my-slow"))
+    syntax = _broken(tmp_path, "syntax.yaml", GOOD.replace("areas: [neck, shoulders]", "areas: [neck, shoulders"))
+    result = run("routines", "validate", str(bad), str(good), str(syntax), code=2)
+    errors = result.stderr.splitlines()
+    six = [line for line in errors if "six.yaml" in line]
+    assert [line.split(":")[2].split(",")[0] for line in six] == ["4", "5", "10", "11", "15", "24"]
+    for words, line in zip(
+        (
+            ["'kind'", "did you mean 'massage'"],
+            ["'areas'", "elbows"],
+            ["steps.seconds", "whole number"],
+            ["steps.side", "middle"],
+            ["'id'", "kebab-case"],
+            ["pacing.exhale", "half seconds"],
+        ),
+        six,
+        strict=True,
+    ):
+        assert all(word in line for word in words), (words, line)
+    # A syntax error stops its own file only, at that error; the good file is ok.
+    assert [line for line in errors if "syntax.yaml" in line and "not valid YAML" in line] != []
+    assert f"ok  {good}  (2 practices)" in result.stdout
+    assert errors[-1] == "selfcare: 7 problems in 2 of 3 files"
+    assert "Traceback" not in result.output
+
+
+def test_a_typo_in_a_field_name_is_one_problem_not_two(run, tmp_path: Path) -> None:
+    path = _broken(tmp_path, "typo.yaml", GOOD.replace("    summary: Six", "    sumary: Six"))
+    line = run.fails("routines", "validate", str(path))
+    assert "did you mean 'summary'" in line and "missing" not in line
+
+
+def test_a_broken_file_mended_is_read_again_and_no_longer_named(run, home: Path) -> None:
+    folder = home / "routines"
+    folder.mkdir(parents=True)
+    mine = folder / "mine.yaml"
+    mine.write_text(GOOD.replace("kind: massage", "kind: masage"))
+    first = run("routines", "list", "--json")
+    assert "mine.yaml:4" in first.stderr and "my-squeeze" not in first.stdout
+    assert "mine.yaml" in run("today").stderr  # the kept plan and library still name it
+    assert "mine.yaml" in run("today").stderr
+    mine.write_text(GOOD)
+    mended = run("routines", "list", "--json")
+    assert mended.stderr == "" and "my-squeeze" in mended.stdout
+    assert run("today").stderr == ""

@@ -1042,8 +1042,8 @@ def therapist_markdown(data: Report, profile: Profile, *, include_notes: bool = 
     if data.notes and include_notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {day(n.date)}: {md(n.note)}" for n in data.notes[-12:]]
-    if profile.conditions:
-        lines += ["", f"Health conditions noted in the profile: {', '.join(profile.conditions)}."]
+    noted = ", ".join(profile.conditions) or "none"
+    lines += ["", f"Health conditions noted in the profile: {noted}."]
     lines += ["", "_Written by selfcare from the person's own log; not a clinical record._", ""]
     return "\n".join(lines)
 
