@@ -70,22 +70,28 @@ def spans(plain: str, width: int) -> list[tuple[int, int]]:
     for para in plain.split("\n"):
         start: int | None = None  # where the line being filled starts
         end = base
+        used = 0  # its width so far
         for match in _WORD.finditer(para):
             ws, we = base + match.start(), base + match.end()
+            size = _cells(match.group())
             if start is None:
                 # The paragraph's indent stays, unless its first word would then not fit.
-                start = base if _cells(plain[base:we]) <= width else ws
-            elif _cells(plain[start:we]) <= width:
-                end = we
-                continue
+                indent = _cells(para[: match.start()])
+                start, used = (base, indent + size) if indent + size <= width else (ws, size)
             else:
+                gap = _cells(plain[end:ws])
+                if used + gap + size <= width:
+                    used += gap + size
+                    end = we
+                    continue
                 lines.append((start, end))
-                start = ws
-            if _cells(plain[start:we]) > width:
+                start, used = ws, size
+            if used > width:
                 # Alone on its line and still too wide: its pieces fill whole lines, the last goes on.
                 for cut in _split_word(plain, start, we, width):
                     lines.append((start, cut))
                     start = cut
+                used = _cells(plain[start:we])
             end = we
         lines.append((start if start is not None else base, end))
         base += len(para) + 1

@@ -570,8 +570,13 @@ def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
 
 def _fold(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` cells, broken between words (see layout.spans)."""
-    if len(text) <= width and text.isascii() and "\n" not in text and "\t" not in text:
-        return [text]  # most cells: short, plain
+    if len(text) <= width and "\n" not in text and "\t" not in text:
+        if text.isascii():
+            return [text]  # most cells: short, plain
+        from rich.cells import cell_len
+
+        if cell_len(text) <= width:
+            return [text]  # short, with a '→' or an accent
     from .layout import spans
 
     text = text.replace("\t", " ")
