@@ -138,7 +138,7 @@ def _adopt(item: Any) -> None:
     Typer builds plain TyperCommands and TyperGroups for commands registered without a `cls`;
     they take the subclasses here, which add behaviour and no state.
     """
-    from .inputs import whole_numbers
+    from .whole import whole_numbers
 
     if type(item) is TyperCommand:
         item.__class__ = SelfcareCommand
