@@ -217,10 +217,13 @@ def _value(param: Param, text: str) -> Any:
     # A path: Typer refuses one that exists but cannot be read, and "" (left to it).
     from pathlib import Path
 
-    path = Path(text)
-    if not text or (path.exists() and not os.access(text, os.R_OK)):
+    if not text:
         return _NOT_READ
-    return path
+    try:
+        Path(text).stat()
+    except OSError:  # missing, a name too long...: the command says what is wrong, as with Typer
+        return Path(text)
+    return Path(text) if os.access(text, os.R_OK) else _NOT_READ
 
 
 def run(found: Found) -> int:

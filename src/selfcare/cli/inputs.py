@@ -15,6 +15,7 @@ from typing import Any
 
 YES = {"y": True, "yes": True, "n": False, "no": False}
 
+
 def option_name(param: Any) -> str:
     """How a person wrote the option in question: its long name, or an argument's metavar."""
     opts = [o for o in getattr(param, "opts", []) if o.startswith("--")] or list(getattr(param, "opts", []))

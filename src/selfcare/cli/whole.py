@@ -59,5 +59,3 @@ def whole_numbers(param: Any) -> None:
     if getattr(kind, "max_open", False) and hi is not None:
         hi -= 1
     param.type = Whole(lo, hi, UNITS.get(param.name or "", ""))
-
-
