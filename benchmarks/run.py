@@ -4,10 +4,17 @@ Each row times two commands side by side (alternating runs, median wall time)
 or one command against a fixed budget, prints the measured ratio and the
 target, and the script exits non-zero when a row misses its target. It uses
 the `selfcare` installed in the running Python environment, and a throwaway
-SELFCARE_HOME per data set; `watson` (td-watson 2.1.0) is installed into a
-separate venv in the system temp folder the first time.
+home per data set; `watson` (td-watson 2.1.0, the time tracker each command
+is held against) is installed into a separate venv in the system temp folder
+the first time, with pip from that venv and nothing else. Both tools get the
+same year of sessions.
 
-Options: --runs N (default 25), --quick (fewer runs, smaller data), --only ROW.
+Every command runs without PYTHONDONTWRITEBYTECODE, whatever this process
+has: a person's Python keeps the bytecode it compiles, and a run that
+recompiles every module measures the compiler.
+
+Options: --runs N (default 25, at least 9), --quick (fewer runs, smaller
+data), --only ROW.
 """
 
 from __future__ import annotations
@@ -57,10 +64,17 @@ def side_by_side(a: list[str], env_a: dict, b: list[str], env_b: dict, runs: int
     return statistics.median(ta), statistics.median(tb)
 
 
+def plain_env(**extra: str) -> dict[str, str]:
+    """This environment as a person's shell has it: bytecode kept (no PYTHONDONTWRITEBYTECODE)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SELFCARE_HOME", "PYTHONDONTWRITEBYTECODE")}
+    env.update(extra)
+    return env
+
+
 def env_for(home: Path) -> dict[str, str]:
     """A fresh home for one data set, found the way a person's is: through XDG folders
     and platformdirs (SELFCARE_HOME would skip that import and flatter the numbers)."""
-    env = {k: v for k, v in os.environ.items() if k != "SELFCARE_HOME"}
+    env = plain_env()
     env.update(
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
@@ -179,6 +193,7 @@ def user_practices(folder: Path, count: int) -> None:
 
 
 def watson() -> list[str] | None:
+    """td-watson 2.1.0 in its own venv in the temp folder (made once); None if it cannot be installed."""
     venv = Path(tempfile.gettempdir()) / "selfcare-bench-watson"
     exe = venv / "bin" / "watson"
     if not exe.exists():
@@ -186,10 +201,50 @@ def watson() -> list[str] | None:
         done = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "td-watson==2.1.0"], capture_output=True)
         if done.returncode != 0:
             return None
-    return [str(exe), "status"]
+    # Compile its modules once, as a person's first run would.
+    subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(venv / "lib")], env=plain_env())
+    return [str(exe)]
+
+
+def watson_frames(folder: Path, export: Path) -> Path:
+    """Watson's data folder holding the sessions of `export` as frames (one project per first
+    practice, the practices as tags), moved so that the last day is yesterday for Watson,
+    which reads the real clock."""
+    shift = date.today() - AS_OF
+    frames = []
+    for item in json.loads(export.read_text())["sessions"]:
+        stop = datetime.fromisoformat(item["logged_at"]) + shift
+        start = stop - timedelta(seconds=item["seconds"])
+        ts = int(stop.timestamp())
+        frames.append(
+            [int(start.timestamp()), ts, item["practices"][0], uuid.UUID(item["id"]).hex, item["practices"], ts]
+        )
+    frames.sort()
+    folder.mkdir(parents=True)
+    (folder / "frames").write_text(json.dumps(frames))
+    return folder
 
 
 # --- the table ----------------------------------------------------------------
+
+# Each selfcare command and the Watson command that does the same work, on the same year of sessions.
+WATSON_ROWS = (
+    ("selfcare today --minutes 10 vs watson status", ["today", "--minutes", "10"], ["status"]),
+    (
+        "selfcare log --minutes 5 --date D vs watson add",
+        ["log", "--minutes", "5", "--date", (AS_OF - timedelta(days=1)).isoformat()],
+        ["add", "-f", "10:00", "-t", "10:10", "x"],
+    ),
+    ("selfcare report (30 days) vs watson report (7 days)", ["report"], ["report"]),
+    (
+        "selfcare report --days 365 vs watson report --from a year ago",
+        ["report", "--days", "365"],
+        ["report", "--from", "<a year ago>"],
+    ),
+    ("selfcare routines list vs watson projects", ["routines", "list"], ["projects"]),
+    ("selfcare history (30 days) vs watson log (7 days)", ["history"], ["log"]),
+    ("selfcare streak vs watson status", ["streak"], ["status"]),
+)
 
 
 def main() -> int:
@@ -202,7 +257,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs and a smaller big log (not for the record)")
     parser.add_argument("--only", help="run only rows whose name contains this")
     args = parser.parse_args()
-    runs = 7 if args.quick else args.runs
+    runs = 9 if args.quick else max(9, args.runs)
     big = 20_000 if args.quick else 100_000
     root = Path(tempfile.mkdtemp(prefix="selfcare-bench-"))
     rows: list[tuple[str, str, float, str, bool]] = []
@@ -220,7 +275,7 @@ def main() -> int:
     try:
         ids = practice_ids()
         year = home_with(root, "year", export_file(root / "year.json", 540, 365, ids))
-        bare_env = dict(os.environ)
+        bare_env = plain_env()
         today = [*SELFCARE, "today"]
         if wanted("today vs bare"):
             a, b = side_by_side(today, env_for(year), BARE, bare_env, runs)
@@ -230,19 +285,26 @@ def main() -> int:
                 a / b,
                 1.3,
             )
-        if wanted("watson"):
+        if any(wanted(name) for name, _, _ in WATSON_ROWS):
             w = watson()
             if w is None:
-                print("skip selfcare today vs watson status: td-watson could not be installed")
+                print("skip the rows against watson: td-watson 2.1.0 could not be installed", flush=True)
             else:
-                wenv = dict(os.environ, WATSON_DIR=str(root / "watson"))
-                a, b = side_by_side(today, env_for(year), w, wenv, runs)
-                row(
-                    "selfcare today vs watson status (td-watson 2.1.0)",
-                    f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
-                    a / b,
-                    1.0,
-                )
+                folder = watson_frames(root / "watson", root / "year.json")
+                a_year_ago = (date.today() - timedelta(days=365)).isoformat()
+                for name, ours, theirs in WATSON_ROWS:
+                    if not wanted(name):
+                        continue
+                    home, wdir = year, folder
+                    if ours[0] == "log":  # adds a session each run: a copy of the year for each tool
+                        home, wdir = root / "year-log", root / "watson-log"
+                        shutil.copytree(year, home, symlinks=True)
+                        shutil.copytree(folder, wdir)
+                    theirs = [a_year_ago if word == "<a year ago>" else word for word in theirs]
+                    a, b = side_by_side(
+                        [*SELFCARE, *ours], env_for(home), [*w, *theirs], plain_env(WATSON_DIR=str(wdir)), runs
+                    )
+                    row(name, f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", a / b, 1.0)
         if wanted("streak"):
             a, b = side_by_side([*SELFCARE, "streak"], env_for(year), BARE, bare_env, runs)
             row(
@@ -300,10 +362,12 @@ def main() -> int:
             home = root / "big"
             home.mkdir()
             start = time.perf_counter()
-            run_once([*SELFCARE, "import", str(big_file)], env_for(home))
+            _, peak = run_once([*SELFCARE, "import", str(big_file)], env_for(home))
             took = time.perf_counter() - start
             if wanted("import"):
                 row(f"selfcare import of {big:,} sessions", f"{took:.1f} s", took / 30, 1.0, ok=took < 30)
+                mb = peak / 1024
+                row(f"peak RSS of import of {big:,} sessions", f"{mb:.1f} MB", mb / 60, 1.0, ok=mb < 60)
             small = home_with(root, "small", small_file, profile=False)
             report = [*SELFCARE, "report", "--json"]
             if wanted("report"):

@@ -153,14 +153,14 @@ def _commands():
     """Every command and group of the real command line, as (words, click command)."""
     import typer.main
 
-    from selfcare.cli import application
+    from selfcare.cli.app import eager
 
     def walk(command, words):
         yield words, command
         for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
             yield from walk(sub, [*words, name])
 
-    return list(walk(typer.main.get_command(application()), []))
+    return list(walk(typer.main.get_command(eager()), []))
 
 
 def _examples(help_text: str) -> list[str]:

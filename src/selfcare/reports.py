@@ -226,8 +226,9 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             for area in p.areas:
                 by_area[area] += secs / len(p.areas)
 
-    rated = [s for s in store.rated_sessions(lo, hi) if s.pain_before is not None and s.pain_after is not None]
-    found = [f for f in feedback(store.rated_sessions(lo, hi)).values() if helped(f)]
+    rated_all = store.rated_sessions(lo, hi)
+    rated = [s for s in rated_all if s.pain_before is not None and s.pain_after is not None]
+    found = [f for f in feedback(rated_all).values() if helped(f)]
     found.sort(key=lambda f: (f.measure != "pain", f.change, -f.sessions, f.practice))
     helped_most = tuple(
         Helped(
@@ -276,7 +277,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         flags=tuple(_raised(store, f) for f in store.flags(lo, hi)),
         progression=progression(store, as_of, library),
         weeks=_weeks(sessions, since, as_of, first),
-        year=_year(store, as_of, first, rest_all),
+        year=_year(store, as_of, first, rest_all, (since, sessions)),
     )
 
 
@@ -319,12 +320,18 @@ def _calendar(
     )
 
 
-def _year(store: Store, as_of: date, first: str | None, rest_all: list[RestDay]) -> tuple[CalendarDay, ...]:
+def _year(
+    store: Store, as_of: date, first: str | None, rest_all: list[RestDay], read: tuple[date, list[Session]]
+) -> tuple[CalendarDay, ...]:
+    """The calendar of the year to `as_of`; `read` is (since, the sessions from then to as_of), read
+    already for the window, which are reused when the window holds the year (report --days 365)."""
     start = year_start(as_of)
     lo, hi = start.isoformat(), as_of.isoformat()
     totals = store.day_totals(lo, hi)
     rest = {r.day for r in rest_all if lo <= r.day <= hi} - set(totals)
-    return _calendar(store.sessions(lo, hi), totals, rest, first, start, year_days(as_of))
+    since, window = read
+    sessions = [s for s in window if s.day >= lo] if since <= start else store.sessions(lo, hi)
+    return _calendar(sessions, totals, rest, first, start, year_days(as_of))
 
 
 def _week_ratings(pairs: list[tuple[int | None, int | None]]) -> tuple[int, float | None, float | None]:

@@ -1,9 +1,9 @@
 """The command line: thin commands over the core.
 
-`main` is the console script. `selfcare today` and `selfcare streak` with no
-option (or only --json), run many times a day, and `selfcare status` (run
-before every prompt) go straight to their command bodies; everything else
-builds the Typer application first.
+`main` is the console script. An ordinary command line runs its command
+straight away (selfcare.cli.direct), without Typer; what that leaves (help,
+completion, a mistake to name) goes to the Typer command line, which builds
+only the command asked for (selfcare.cli.app).
 """
 
 from __future__ import annotations
@@ -13,25 +13,17 @@ from typing import Any
 
 
 def application() -> Any:
-    """The Typer app with every command registered."""
-    from . import care, habit, log, plan, profile, progress, routines, transfer  # noqa: F401 - registers the commands
-    from .app import app
+    """The Typer app: selfcare, each command built when it is needed."""
+    from .app import application as lazy
 
-    return app
+    return lazy()
 
 
 def main() -> None:
-    args = tuple(sys.argv[1:])
-    if args[:1] == ("status",):
-        from .status import fast as status
+    from .direct import resolve, run
 
-        if status(args[1:]):
-            return
-    from .actions import FAST
-
-    if args in FAST:
-        from .actions import fast
-
-        fast(args)
-        return
-    application()()
+    found = resolve(sys.argv[1:])
+    if found is None:
+        application()()
+    elif code := run(found):
+        raise SystemExit(code)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from . import complete
-from .app import app
 from .common import load_library, load_profile, open_log
+from .registry import Option, command
 
 
-@app.command("red-flags")
+@command("red-flags")
 def red_flags(
     clear: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--clear",
             metavar="AREA",
             autocompletion=complete.areas,
@@ -53,8 +51,8 @@ def red_flags(
     out.print(render._text("selfcare offers gentle self-care, not medical advice. When in doubt, stop and ask.", "dim"))
 
 
-@app.command()
-def doctor(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+@command("doctor")
+def doctor(json: Annotated[bool, Option("--json", help="Print JSON.")] = False) -> None:
     """Check the installation: paths, permissions, the log's schema, routine files.
 
     Example: selfcare doctor
@@ -68,4 +66,4 @@ def doctor(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = F
     else:
         render.doctor_view(findings)
     if any(status == "fail" for _, status, _ in findings):
-        raise typer.Exit(1)
+        raise SystemExit(1)

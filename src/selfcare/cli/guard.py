@@ -36,6 +36,13 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Plain text on stdout (stderr with `err`), flushed."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n" if nl else text)
+    stream.flush()
+
+
 def warn(message: str) -> None:
     """One clean line on stderr; the command goes on."""
     from ..render import clean

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
 from . import complete
-from . import status as status_body
-from .app import app
 from .common import load_library, load_profile, open_log, plan_request
+from .guard import echo
+from .registry import Argument, Option, command
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,14 +16,7 @@ if TYPE_CHECKING:
     from ..nudge import Outcome
     from ..remind import Installed, Scheduler
 
-remind_app = typer.Typer(
-    help="Reminders through your own scheduler: a systemd user timer, a launchd agent, or your crontab."
-    "\n\nExample: selfcare remind at 08:30",
-    no_args_is_help=True,
-)
-app.add_typer(remind_app, name="remind")
-
-DAYS = typer.Option("--days", metavar="DAYS", help="Weekdays: mon-fri, mon,wed,fri, weekdays, weekends or daily.")
+DAYS = Option("--days", metavar="DAYS", help="Weekdays: mon-fri, mon,wed,fri, weekdays, weekends or daily.")
 
 
 def _manifest() -> Path:
@@ -54,7 +45,7 @@ def _scheduler(required: bool) -> Scheduler | None:
 def _say(text: str, err: bool = False) -> None:
     from ..safetext import clean
 
-    typer.echo(clean(text), err=err)
+    echo(clean(text), err=err)
 
 
 def _install(reminder: Reminder) -> None:
@@ -80,9 +71,9 @@ def _install(reminder: Reminder) -> None:
         _say(f"note: {', '.join(quiet)} fall in your quiet hours ({profile.quiet_hours}) and stay silent", err=True)
 
 
-@remind_app.command("at")
+@command("at", group="remind")
 def remind_at(
-    time: Annotated[str, typer.Argument(metavar="HH:MM", help="When to remind you.")],
+    time: Annotated[str, Argument(metavar="HH:MM", help="When to remind you.")],
     days: Annotated[str, DAYS] = "daily",
 ) -> None:
     """Remind you of today's routine at a time, unless the day already counts.
@@ -94,12 +85,12 @@ def remind_at(
     _install(habit.at(time, days))
 
 
-@remind_app.command("every")
+@command("every", group="remind")
 def remind_every(
-    interval: Annotated[str, typer.Argument(metavar="INTERVAL", help="Minutes between breaks: 60m, 90m, 2h.")],
+    interval: Annotated[str, Argument(metavar="INTERVAL", help="Minutes between breaks: 60m, 90m, 2h.")],
     between: Annotated[
         str,
-        typer.Option(
+        Option(
             "--between",
             metavar="HH:MM-HH:MM",
             help="The window, e.g. 09:00-17:00; the first break comes one interval in.",
@@ -116,9 +107,9 @@ def remind_every(
     _install(habit.every(interval, between, days))
 
 
-@remind_app.command("evening")
+@command("evening", group="remind")
 def remind_evening(
-    time: Annotated[str, typer.Argument(metavar="HH:MM", help="When to check the day.")],
+    time: Annotated[str, Argument(metavar="HH:MM", help="When to check the day.")],
     days: Annotated[str, DAYS] = "daily",
 ) -> None:
     """Only when the day has nothing yet: a few minutes that keep the streak.
@@ -130,8 +121,8 @@ def remind_evening(
     _install(habit.at(time, days, kind="evening"))
 
 
-@remind_app.command("show")
-def remind_show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+@command("show", group="remind")
+def remind_show(json: Annotated[bool, Option("--json", help="Print JSON.")] = False) -> None:
     """Show the reminders set, where they are installed, and your quiet hours.
 
     Example: selfcare remind show
@@ -168,13 +159,11 @@ def _where(entry: Installed) -> str:
     return ", ".join(entry.where)
 
 
-@remind_app.command("off")
+@command("off", group="remind")
 def remind_off(
     kind: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[KIND]", help="at, every or evening; none = all.", autocompletion=complete.reminder_kinds
-        ),
+        Argument(metavar="[KIND]", help="at, every or evening; none = all.", autocompletion=complete.reminder_kinds),
     ] = None,
 ) -> None:
     """Remove reminders: exactly what selfcare installed, nothing else.
@@ -204,10 +193,10 @@ NOT_DUE = {
 }
 
 
-@app.command()
+@command("nudge")
 def nudge(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; show and record nothing.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing (what the schedule runs).")] = False,
+    dry_run: Annotated[bool, Option("--dry-run", help="Say what would happen; show and record nothing.")] = False,
+    quiet: Annotated[bool, Option("--quiet", "-q", help="Print nothing (what the schedule runs).")] = False,
 ) -> None:
     """Remind you now if a reminder is still needed: what your reminders' schedule runs.
 
@@ -277,28 +266,9 @@ def _outcome_words(outcome: Outcome, quiet_hours: str, dry_run: bool) -> str:
     return f"no notification service: left for 'selfcare status': {said}"
 
 
-@app.command()
-def status(
-    format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            metavar="TEMPLATE",
-            help="A line of your own: {streak}, {done}, {minutes}, {minutes_done}, {week}, {flag}, {nudge}, {line}.",
-        ),
-    ] = None,
-    json: Annotated[bool, typer.Option("--json", help="JSON for bars (waybar's text, tooltip, class).")] = False,
-) -> None:
-    """One short line for your prompt or status bar: done today or minutes planned, the streak, a red flag.
-
-    Example: selfcare status --format '{done} {streak}d'
-    """
-    status_body.status(format, json)
-
-
-@app.command()
+@command("hook")
 def hook(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", autocompletion=complete.shells)],
+    shell: Annotated[str, Argument(metavar="SHELL", help="bash, zsh or fish.", autocompletion=complete.shells)],
 ) -> None:
     """Print a snippet that adds 'selfcare status' to your prompt.
 
@@ -313,4 +283,4 @@ def hook(
     shell = shell.strip().lower()
     if shell not in SHELLS:
         raise SelfcareError(unknown("shell", shell, SHELLS))
-    typer.echo(SNIPPETS[shell], nl=False)
+    echo(SNIPPETS[shell], nl=False)

@@ -15,19 +15,14 @@ import re
 import textwrap
 from typing import Any
 
+from .registry import PANELS
+
 MAX_WIDTH = 100
 SIDE_BY_SIDE = 60  # narrower than this, an option's help goes under its name
 NAME_COLUMN = 30  # an option or command name longer than this puts its help on the next line
 
-# selfcare --help: the commands in the order of a day. A command not listed here (a new one)
-# still shows, under "More".
-SECTIONS = (
-    ("Daily", ("today", "start", "log", "streak")),
-    ("Your log", ("history", "undo", "rest", "report", "export", "import")),
-    ("Library and profile", ("routines", "profile")),
-    ("Habit", ("remind", "nudge", "status", "hook")),
-    ("Safety and upkeep", ("red-flags", "doctor")),
-)
+# selfcare --help: the commands in the order of a day, by panel (selfcare.cli.registry).
+SECTIONS = tuple((title, tuple(entries)) for title, entries in PANELS)
 ORDER = [name for _, names in SECTIONS for name in names]
 
 
@@ -181,14 +176,14 @@ def render(command: Any, ctx: Any, width: int) -> str:
     params = command.get_params(ctx)
     arguments = [_argument_record(p) for p in params if p.param_type_name == "argument"]
     options = [r for p in params if p.param_type_name == "option" and (r := _option_record(p, ctx))]
-    subcommands = getattr(command, "commands", None)
+    subcommands = getattr(command, "list_commands", None)
     if arguments:
         out += ["Arguments:", *_records(arguments, width), ""]
     if subcommands:
         sections = _sections(command, ctx)
         widest = max((len(name) for _, names in sections for name in names), default=0)  # one column for all
         for title, names in sections:
-            rows = [(name, summary(subcommands[name].help)) for name in names]
+            rows = [(name, command.summary(ctx, name)) for name in names]
             out += [f"{title}:", *_records(rows, width, widest), ""]
     if options:
         out += ["Options:", *_records(options, width), ""]
@@ -197,7 +192,7 @@ def render(command: Any, ctx: Any, width: int) -> str:
 
 
 def _sections(group: Any, ctx: Any) -> list[tuple[str, list[str]]]:
-    names = [n for n in group.list_commands(ctx) if not getattr(group.commands[n], "hidden", False)]
+    names = [n for n in group.list_commands(ctx) if not getattr(group.commands.get(n), "hidden", False)]
     if ctx.parent is not None:  # a group within selfcare: its commands, as registered
         return [("Commands", names)]
     sections = [(title, [n for n in members if n in names]) for title, members in SECTIONS]

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from . import complete
-from .app import app
 from .common import load_library, load_profile, open_log
-
-history_app = typer.Typer()
-app.add_typer(history_app, name="history")
+from .registry import Argument, Option, command
 
 
-@app.command()
+@command("log")
 def log(
     practice_ids: Annotated[
         list[str] | None,
-        typer.Argument(
+        Argument(
             metavar="[PRACTICE_ID]...",
             help="What you did (a list works too: a,b); none = today's routine.",
             autocompletion=complete.practices,
@@ -26,28 +21,24 @@ def log(
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option("--date", metavar="DATE", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'."),
+        Option("--date", metavar="DATE", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'."),
     ] = None,
     minutes: Annotated[
         int | None,
-        typer.Option("--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."),
+        Option("--minutes", "-m", min=1, max=600, help="How long in all, if not the practices' own length."),
     ] = None,
     pain_before: Annotated[
-        int | None, typer.Option("--pain-before", min=0, max=10, help="Pain or tension before, 0-10.")
+        int | None, Option("--pain-before", min=0, max=10, help="Pain or tension before, 0-10.")
     ] = None,
     pain_after: Annotated[
-        int | None, typer.Option("--pain-after", min=0, max=10, help="Pain or tension after, 0-10.")
+        int | None, Option("--pain-after", min=0, max=10, help="Pain or tension after, 0-10.")
     ] = None,
-    stress_before: Annotated[
-        int | None, typer.Option("--stress-before", min=0, max=10, help="Stress before, 0-10.")
-    ] = None,
-    stress_after: Annotated[
-        int | None, typer.Option("--stress-after", min=0, max=10, help="Stress after, 0-10.")
-    ] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the session.")] = None,
+    stress_before: Annotated[int | None, Option("--stress-before", min=0, max=10, help="Stress before, 0-10.")] = None,
+    stress_after: Annotated[int | None, Option("--stress-after", min=0, max=10, help="Stress after, 0-10.")] = None,
+    note: Annotated[str | None, Option("--note", metavar="TEXT", help="A note to keep with the session.")] = None,
     pro: Annotated[
         str | None,
-        typer.Option(
+        Option(
             "--pro",
             metavar="WHO",
             help="A session with a professional: massage-therapist, physiotherapist, osteopath...",
@@ -56,14 +47,14 @@ def log(
     ] = None,
     too_intense: Annotated[
         list[str] | None,
-        typer.Option(
+        Option(
             "--too-intense",
             metavar="ID",
             help="A practice that felt too intense; it is rested for a while (an exercise steps back instead).",
             autocompletion=complete.practices,
         ),
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
+    json: Annotated[bool, Option("--json", help="Print the stored session as JSON.")] = False,
 ) -> None:
     """Record a session done away from the keyboard (or today's routine).
 
@@ -104,26 +95,23 @@ def log(
 HISTORY_DAYS = 30  # the table's default window; --json gives every session unless --days says
 
 
-@history_app.callback(invoke_without_command=True)
+@command("history")
 def history(
-    ctx: typer.Context,
-    days: Annotated[int | None, typer.Option("--days", "-d", min=1, max=36500, help="Only the last N days.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every session (the table shows the last 30 days).")] = False,
+    days: Annotated[int | None, Option("--days", "-d", min=1, max=36500, help="Only the last N days.")] = None,
+    all_: Annotated[bool, Option("--all", help="Every session (the table shows the last 30 days).")] = False,
     practice: Annotated[
-        str | None, typer.Option("--practice", metavar="ID", help="Only sessions that included this practice.")
+        str | None, Option("--practice", metavar="ID", help="Only sessions that included this practice.")
     ] = None,
     contains: Annotated[
-        str | None, typer.Option("--contains", metavar="TEXT", help="Only sessions whose note holds this text.")
+        str | None, Option("--contains", metavar="TEXT", help="Only sessions whose note holds this text.")
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON (every session unless --days is given).")] = False,
+    json: Annotated[bool, Option("--json", help="Print JSON (every session unless --days is given).")] = False,
 ) -> None:
     """Logged sessions, newest first; 'history edit ID' corrects one, 'history delete ID' removes one.
 
     Example: selfcare history --days 7
     Example: selfcare history --practice neck-trap-knead --contains drive
     """
-    if ctx.invoked_subcommand is not None:
-        return
     from datetime import timedelta
 
     from .. import render
@@ -153,18 +141,18 @@ def history(
             render.more_history(window)
 
 
-@history_app.command("edit")
+@command("edit", group="history")
 def history_edit(
-    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
+    session_id: Annotated[str, Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
     date: Annotated[
-        str | None, typer.Option("--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'.")
+        str | None, Option("--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'.")
     ] = None,
-    minutes: Annotated[int | None, typer.Option("--minutes", "-m", help="How long in all.")] = None,
-    pain_before: Annotated[int | None, typer.Option("--pain-before", help="Pain or tension before, 0-10.")] = None,
-    pain_after: Annotated[int | None, typer.Option("--pain-after", help="Pain or tension after, 0-10.")] = None,
-    stress_before: Annotated[int | None, typer.Option("--stress-before", help="Stress before, 0-10.")] = None,
-    stress_after: Annotated[int | None, typer.Option("--stress-after", help="Stress after, 0-10.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A new note ('' removes it).")] = None,
+    minutes: Annotated[int | None, Option("--minutes", "-m", help="How long in all.")] = None,
+    pain_before: Annotated[int | None, Option("--pain-before", help="Pain or tension before, 0-10.")] = None,
+    pain_after: Annotated[int | None, Option("--pain-after", help="Pain or tension after, 0-10.")] = None,
+    stress_before: Annotated[int | None, Option("--stress-before", help="Stress before, 0-10.")] = None,
+    stress_after: Annotated[int | None, Option("--stress-after", help="Stress after, 0-10.")] = None,
+    note: Annotated[str | None, Option("--note", help="A new note ('' removes it).")] = None,
 ) -> None:
     """Correct a logged session: its date, length, ratings or note ('selfcare undo' takes it back).
 
@@ -181,9 +169,9 @@ def history_edit(
         render.edited(before, after)
 
 
-@history_app.command("delete")
+@command("delete", group="history")
 def history_delete(
-    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
+    session_id: Annotated[str, Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
 ) -> None:
     """Remove one logged session.
 
@@ -198,7 +186,7 @@ def history_delete(
         render.removed(removed)
 
 
-@app.command()
+@command("undo")
 def undo() -> None:
     """Take back your last change: a session logged, corrected or deleted, or a rest day.
 
@@ -213,13 +201,13 @@ def undo() -> None:
         render.undone(change)
 
 
-@app.command()
+@command("rest")
 def rest(
     date: Annotated[
-        str | None, typer.Option("--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'.")
+        str | None, Option("--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'.")
     ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why (ill, travelling...).")] = None,
-    remove: Annotated[bool, typer.Option("--remove", help="Take the rest day back.")] = False,
+    reason: Annotated[str | None, Option("--reason", help="Why (ill, travelling...).")] = None,
+    remove: Annotated[bool, Option("--remove", help="Take the rest day back.")] = False,
 ) -> None:
     """Mark a planned rest day: it neither breaks nor extends your streak.
 

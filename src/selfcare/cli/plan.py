@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
-from . import actions, complete
-from .app import app
+from . import complete
 from .common import (
     chosen,
     first_run_notice,
@@ -19,25 +16,27 @@ from .common import (
     plan_today,
 )
 from .common import today as current_day
+from .registry import Argument, Option, command
 
-MINUTES = typer.Option("--minutes", "-m", help="How many minutes you have (default: your profile's).")
-AREAS = typer.Option(
+NO_PROFILE = "No profile yet: these are the defaults. Run 'selfcare profile setup' to make it yours."
+MINUTES = Option("--minutes", "-m", help="How many minutes you have (default: your profile's).")
+AREAS = Option(
     "--area",
     "-a",
     metavar="AREA",
     help="Body areas to work on: neck, shoulders, feet...; repeat it or give a list (neck,jaw).",
     autocompletion=complete.areas,
 )
-GOALS = typer.Option(
+GOALS = Option(
     "--goal",
     "-g",
     metavar="GOAL",
     help="What you want: tension, stress, sleep, flexibility...; repeat it or give a list.",
     autocompletion=complete.goals,
 )
-DATE = typer.Option("--date", metavar="DATE", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
-JSON = typer.Option("--json", help="Print JSON instead of a table.")
-TARGETS = typer.Argument(
+DATE = Option("--date", metavar="DATE", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
+JSON = Option("--json", help="Print JSON instead of a table.")
+TARGETS = Argument(
     metavar="[NAME | PRACTICE_ID...]",
     help="A routine you saved ('selfcare routines save'), or practice ids; none: the plan of the day.",
     show_default=False,
@@ -45,7 +44,7 @@ TARGETS = typer.Argument(
 )
 
 
-@app.command()
+@command("today")
 def today(
     targets: Annotated[list[str] | None, TARGETS] = None,
     minutes: Annotated[int | None, MINUTES] = None,
@@ -60,7 +59,34 @@ def today(
     Example: selfcare today --minutes 5 --area neck --goal stress
     Example: selfcare today desk-break
     """
-    actions.today(minutes, area, goal, date, json, targets)
+    from .. import render
+    from ..days import parse_day
+
+    profile, saved = load_profile()
+    request = plan_request(profile, minutes, area, goal)
+    base = current_day(profile)
+    day = parse_day(date, base) if date else base
+    if targets:
+        from .inputs import words
+
+        targets = words(targets)  # any case, and lists: 'today Neck-Trap-Knead,breath-box'
+        only_plan_options(minutes, area, goal)
+        library = load_library()
+        ids, routine = chosen(library, targets)
+        plan = plan_today(library, request, day, practice_ids=ids, routine=routine)
+    else:
+        plan = plan_today(None, request, day, cached=True)
+    first_run_notice(saved)
+    if json:
+        render.print_json(plan.to_dict())
+        return
+    heading = f"{day:%A} {day.day} {day:%B} · {', '.join(request.areas)} · {', '.join(request.goals)}"
+    if targets:
+        heading = f"{day:%A} {day.day} {day:%B} · " + (
+            f"your routine {plan.routine}" if plan.routine else "the practices you chose"
+        )
+    left_out = render.left_out_line(plan.left_out)
+    render.plan_table(plan, heading=heading, profile_hint=None if saved else NO_PROFILE, left_out=left_out)
 
 
 def _rating(question: str) -> int | None:
@@ -80,13 +106,13 @@ def _rating(question: str) -> int | None:
         console().print("[yellow]a whole number from 0 (none) to 10 (worst imaginable), or Enter to skip[/]")
 
 
-@app.command()
+@command("start")
 def start(
     targets: Annotated[list[str] | None, TARGETS] = None,
     minutes: Annotated[int | None, MINUTES] = None,
     area: Annotated[list[str] | None, AREAS] = None,
     goal: Annotated[list[str] | None, GOALS] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No bell at step changes.")] = False,
+    quiet: Annotated[bool, Option("--quiet", "-q", help="No bell at step changes.")] = False,
 ) -> None:
     """Be guided through today's routine, a routine you saved, or the practices you name:
     steps, countdowns, a breathing pacer, repetitions and rests counted.

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from .. import paths
 from . import complete
-from .app import profile_app
 from .common import load_profile
+from .registry import Argument, Option, command
 
 
-@profile_app.command()
-def show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+@command("show", group="profile")
+def show(json: Annotated[bool, Option("--json", help="Print JSON.")] = False) -> None:
     """Show your profile (or the defaults, before you set one up).
 
     Example: selfcare profile show --json
@@ -27,11 +25,11 @@ def show(json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = Fal
         render.profile_view(profile, str(paths.config_file()), saved)
 
 
-@profile_app.command("set")
+@command("set", group="profile")
 def set_(
     key: Annotated[
         str,
-        typer.Argument(
+        Argument(
             metavar="KEY",
             help="areas, goals, minutes, days_per_week, conditions, day_starts_at, equipment, injured or quiet_hours.",
             autocompletion=complete.profile_keys,
@@ -39,7 +37,7 @@ def set_(
     ],
     value: Annotated[
         str,
-        typer.Argument(
+        Argument(
             metavar="VALUE",
             help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions or quiet_hours.",
             autocompletion=complete.profile_values,
@@ -64,36 +62,36 @@ def set_(
     render.console().print(render._text(f"{key}: {text or 'none'}"))
 
 
-@profile_app.command()
+@command("setup", group="profile")
 def setup(
     areas: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="AREAS", help="Body areas, comma-separated (neck,shoulders,feet...).", autocompletion=complete.areas
         ),
     ] = None,
     goals: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="GOALS", help="Goals, comma-separated (tension,stress,sleep...).", autocompletion=complete.goals
         ),
     ] = None,
-    minutes: Annotated[int | None, typer.Option(help="Minutes a day.")] = None,
-    days_per_week: Annotated[int | None, typer.Option("--days-per-week", help="Days a week you aim for (1-7).")] = None,
+    minutes: Annotated[int | None, Option(help="Minutes a day.")] = None,
+    days_per_week: Annotated[int | None, Option("--days-per-week", help="Days a week you aim for (1-7).")] = None,
     conditions: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="CONDITIONS",
             help="Health conditions, comma-separated, or 'none'.",
             autocompletion=complete.conditions,
         ),
     ] = None,
     day_starts_at: Annotated[
-        str | None, typer.Option("--day-starts-at", metavar="HH:MM", help="When your day starts (default 04:00).")
+        str | None, Option("--day-starts-at", metavar="HH:MM", help="When your day starts (default 04:00).")
     ] = None,
     equipment: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="THINGS",
             help="What you have to hand, comma-separated (tennis-ball,band...); a wall and a chair count.",
             autocompletion=complete.equipment,
@@ -101,7 +99,7 @@ def setup(
     ] = None,
     injured: Annotated[
         str | None,
-        typer.Option(
+        Option(
             metavar="AREAS",
             help="With a recent injury: the injured areas, comma-separated.",
             autocompletion=complete.areas,

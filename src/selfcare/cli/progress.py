@@ -5,66 +5,71 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from . import actions
-from .app import app
 from .common import as_of_day, load_library, load_profile, open_log
+from .guard import echo
+from .registry import Option, command
 
 if TYPE_CHECKING:
     from ..models import Profile
     from ..reports import Report
 
-AS_OF = typer.Option("--as-of", metavar="DATE", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
+AS_OF = Option("--as-of", metavar="DATE", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
 
 
-@app.command()
+@command("streak")
 def streak(
     as_of: Annotated[str | None, AS_OF] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json: Annotated[bool, Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your current and longest streak, this week against your target, the last two weeks.
 
     Example: selfcare streak --json
     """
-    actions.streak(as_of, json)
+    from .. import render, reports
+
+    profile, _ = load_profile()
+    day = as_of_day(profile, as_of)
+    with open_log() as store:
+        result = reports.streak(store, day, profile.days_per_week)
+    if json:
+        render.print_json(result.to_dict())
+    else:
+        render.streak_view(result)
 
 
-@app.command()
+@command("report")
 def report(
     days: Annotated[
         int | None,
-        typer.Option("--days", "-d", min=1, max=3660, help="How many days to look back over (default 30)."),
+        Option("--days", "-d", min=1, max=3660, help="How many days to look back over (default 30)."),
     ] = None,
     as_of: Annotated[str | None, AS_OF] = None,
     year: Annotated[
-        bool, typer.Option("--year", help="The year as a calendar, a column a week, with its weekly trends.")
+        bool, Option("--year", help="The year as a calendar, a column a week, with its weekly trends.")
     ] = False,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json: Annotated[bool, Option("--json", help="Print JSON.")] = False,
     for_therapist: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--for-therapist",
             help="A one-page summary to print or send: Markdown, or a page with charts with --html FILE.",
         ),
     ] = False,
     html: Annotated[
         Path | None,
-        typer.Option("--html", metavar="FILE", help="Write the summary as one self-contained page with charts (0600)."),
+        Option("--html", metavar="FILE", help="Write the summary as one self-contained page with charts (0600)."),
     ] = None,
     include_notes: Annotated[
         bool,
-        typer.Option(
-            "--include-notes", help="Put your session notes in --for-therapist and --html (left out otherwise)."
-        ),
+        Option("--include-notes", help="Put your session notes in --for-therapist and --html (left out otherwise)."),
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             "--output", "-o", metavar="FILE", help="With --for-therapist: write to this file (0600); '-' is the screen."
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output or --html if it exists.")] = False,
+    force: Annotated[bool, Option("--force", help="Overwrite --output or --html if it exists.")] = False,
 ) -> None:
     """How the habit is holding and whether it helps: calendar, minutes, weekly trends, pain and stress.
 
@@ -102,12 +107,12 @@ def report(
     elif for_therapist:
         text = render.therapist_markdown(data, profile, include_notes=include_notes)
         if output is None or str(output) == "-":
-            typer.echo(render.clean(text), nl=False)
+            echo(render.clean(text), nl=False)
         else:
             from ..paths import write_output
 
             write_output(output, text, overwrite=force)
-            typer.echo(f"wrote {output}", err=True)
+            echo(f"wrote {output}", err=True)
         _notes_left_out(data, include_notes)
     elif json:
         render.print_json(data.to_dict())
@@ -122,7 +127,7 @@ def _write_page(data: Report, profile: Profile, path: Path, *, include_notes: bo
     from ..paths import write_output
 
     write_output(path, page.therapist_html(data, profile, include_notes=include_notes), overwrite=force)
-    typer.echo(f"wrote {path}", err=True)
+    echo(f"wrote {path}", err=True)
     _notes_left_out(data, include_notes)
 
 
@@ -130,4 +135,4 @@ def _notes_left_out(data: Report, include_notes: bool) -> None:
     if data.notes and not include_notes:
         from ..words import plural
 
-        typer.echo(f"{plural(len(data.notes), 'note')} left out; --include-notes puts them in", err=True)
+        echo(f"{plural(len(data.notes), 'note')} left out; --include-notes puts them in", err=True)

@@ -5,18 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from . import complete
-from .app import routines_app
 from .common import load_library
+from .registry import Argument, Option, command
 
 
-@routines_app.command("list")
+@command("list", group="routines")
 def list_(
     area: Annotated[
         list[str] | None,
-        typer.Option(
+        Option(
             "--area",
             "-a",
             metavar="AREA",
@@ -26,7 +24,7 @@ def list_(
     ] = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option(
+        Option(
             "--kind",
             "-k",
             metavar="KIND",
@@ -36,15 +34,15 @@ def list_(
     ] = None,
     goal: Annotated[
         list[str] | None,
-        typer.Option(
+        Option(
             "--goal", "-g", metavar="GOAL", help="Only practices that serve these goals.", autocompletion=complete.goals
         ),
     ] = None,
     for_me: Annotated[
         bool,
-        typer.Option("--for-me", help="Only what the planner may choose for you today, and why the others are out."),
+        Option("--for-me", help="Only what the planner may choose for you today, and why the others are out."),
     ] = False,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    json: Annotated[bool, Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the practices in the library, built-in and your own.
 
@@ -101,17 +99,17 @@ def list_(
             render.console().print(render._text("your routines: " + listing(named), "dim"))
 
 
-@routines_app.command()
+@command("show", group="routines")
 def show(
     practice_id: Annotated[
         str,
-        typer.Argument(
+        Argument(
             metavar="ID",
             help="The practice's id, or a routine you saved (see 'selfcare routines list').",
             autocompletion=complete.practices,
         ),
     ],
-    json: Annotated[bool, typer.Option("--json", help="Print the whole practice as JSON.")] = False,
+    json: Annotated[bool, Option("--json", help="Print the whole practice as JSON.")] = False,
 ) -> None:
     """Show one practice in full: cautions first, then its steps and evidence (or a routine you saved).
 
@@ -145,9 +143,9 @@ def show(
         render.practice_detail(practice, library)
 
 
-@routines_app.command()
+@command("validate", group="routines")
 def validate(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH...", help="Routine files, or folders of them.")],
+    paths: Annotated[list[Path], Argument(metavar="PATH...", help="Routine files, or folders of them.")],
 ) -> None:
     """Check routine files: every error names the file, line, practice and field.
 
@@ -182,22 +180,22 @@ def validate(
         if len(problems) > 1:
             files = f"{bad} of {plural(len(checked), 'file')}"
             sys.stderr.write(f"selfcare: {plural(len(problems), 'problem')} in {files}\n")
-        raise typer.Exit(2)
+        raise SystemExit(2)
 
 
-@routines_app.command()
+@command("save", group="routines")
 def save(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="A name for the routine, like desk-break or bedtime.")],
+    name: Annotated[str, Argument(metavar="NAME", help="A name for the routine, like desk-break or bedtime.")],
     practice_ids: Annotated[
         list[str] | None,
-        typer.Argument(
+        Argument(
             metavar="[PRACTICE_ID]...",
             help="The practices, in order; none: today's plan.",
             show_default=False,
             autocompletion=complete.practices,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a routine you saved under this name.")] = False,
+    force: Annotated[bool, Option("--force", help="Replace a routine you saved under this name.")] = False,
 ) -> None:
     """Keep today's plan (or the practices given) as a named routine of your own, to play with
     'selfcare start NAME'. It goes in saved-routines.yaml in your routines folder.

@@ -6,18 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-import typer
-
 from . import complete
-from .app import app
 from .common import open_log
+from .guard import echo
+from .registry import Argument, Option, command
 
 
-@app.command()
+@command("export")
 def export(
     format: Annotated[
         str,
-        typer.Option(
+        Option(
             "--format",
             "-f",
             metavar="FORMAT",
@@ -27,14 +26,14 @@ def export(
     ] = "json",
     output: Annotated[
         Path | None,
-        typer.Option(
+        Option(
             "--output",
             "-o",
             metavar="FILE",
             help="Write to this file (private, 0600) instead of the screen; '-' is the screen.",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it is a file that exists.")] = False,
+    force: Annotated[bool, Option("--force", help="Overwrite --output if it is a file that exists.")] = False,
 ) -> None:
     """Write the whole log out, to move it to another machine or a spreadsheet.
 
@@ -84,15 +83,15 @@ def export(
     for item in left:
         warn(f"left out {item.what} {item.ident}: import would refuse it ({item.problem})")
     if not to_screen:
-        typer.echo(f"wrote {output}", err=True)
+        echo(f"wrote {output}", err=True)
 
 
-@app.command("import")
+@command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file written by 'selfcare export'.")],
+    file: Annotated[Path, Argument(metavar="FILE", help="A JSON file written by 'selfcare export'.")],
     skip_invalid: Annotated[
         bool,
-        typer.Option(
+        Option(
             "--skip-invalid",
             help="Leave out (and list) the items that cannot be imported, instead of refusing the file.",
         ),
@@ -121,4 +120,4 @@ def import_(
         )
         if result.refused:
             message += f"; {len(result.refused)} skipped as invalid (listed above)"
-        typer.echo(message)
+        echo(message)
