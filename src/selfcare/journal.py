@@ -38,6 +38,7 @@ DEVICE = re.compile(r"^[a-z0-9]{4,32}$")
 PRINT = 256  # bytes hashed at each end of what was read
 CHUNK = 1 << 20
 MAX_LINE = 1 << 20  # no event is near this; a longer "line" is damage, skipped
+TOO_LONG = b"\x00"  # what such a line reads as
 _TEMPORARY = re.compile(r"(^[.~]|~$|\.(tmp|part|partial|temp)$|\.syncthing\.)", re.IGNORECASE)
 
 
@@ -134,8 +135,8 @@ def read_lines(path: Path, cursor: Cursor) -> tuple[Iterator[Line], bool]:
                 while (end := rest.find(b"\n", start)) >= 0:
                     number += 1
                     offset += end + 1 - start
-                    # A line too long to be an event is damage: yielded empty, so it is named and skipped.
-                    yield Line(number, b"" if skipping else rest[start:end].rstrip(b"\r"), offset)
+                    # A line too long to be an event is damage: yielded as TOO_LONG, so it is named and skipped.
+                    yield Line(number, TOO_LONG if skipping else rest[start:end].rstrip(b"\r"), offset)
                     start, skipping = end + 1, False
                 rest = rest[start:]
                 if len(rest) > MAX_LINE:
