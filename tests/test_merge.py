@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 import uuid
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfcare.merge import Event, fold, replay_session, subject, tally, union
-
-from conftest import examples
 
 DEVICES = ("aaaa01", "bbbb02", "cccc03")
 SIDS = [str(uuid.UUID(int=n + 1)) for n in range(3)]

@@ -55,7 +55,7 @@ BATCH = 20_000  # events applied per transaction: memory stays flat for a journa
 AHEAD_MS = 24 * 3600 * 1000  # a device whose clock is further ahead than this is named
 _HLC = re.compile(r"^(\d{13})\.(\d{5})\.([a-z0-9]{4,32})$")
 _KIND = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
-PASSPHRASE_ENV = "SELFCARE_PASSPHRASE"
+PASSPHRASE_ENV = "SELFCARE_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 KEYRING_SERVICE = "selfcare sync"
 
 
