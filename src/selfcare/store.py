@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
+    from .journal import Cursor
+    from .merge import Event
+
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -610,6 +613,231 @@ class Store:
 
     def version(self) -> int:
         return int(self.query("PRAGMA user_version")[0][0])
+
+    # --- sync: the events table as outbox and inbox (see selfcare.sync) ------
+
+    def start_sync(self, device: str, name: str, profile: dict[str, str]) -> None:
+        """Name this device, in one transaction: the events made here so far take its id, every
+        session, rest day and clear of the log that has no event yet (a log older than its
+        events) gets one, and the device's name and the profile become events. From then on the
+        events describe the whole log."""
+        import json
+
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('device', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (device,),
+            )
+            db.execute("UPDATE events SET device = ?, hlc = hlc || ? WHERE device = ''", (device, device))
+            for (sid,) in db.execute(
+                "SELECT id FROM sessions WHERE 'session:' || id NOT IN (SELECT subject FROM events) ORDER BY logged_ts"
+            ).fetchall():
+                found = self.session(sid)
+                assert found is not None
+                self._event(db, "session.add", {"session": found.to_dict()})
+            for day, reason in db.execute(
+                "SELECT day, reason FROM rest_days WHERE 'rest:' || day NOT IN (SELECT subject FROM events) ORDER BY day"
+            ).fetchall():
+                self._event(db, "rest.add", {"date": day, "reason": reason, "was": None})
+            logged = {
+                (json.loads(p)["area"], json.loads(p)["date"], json.loads(p)["logged_at"])
+                for (p,) in db.execute("SELECT payload FROM events WHERE kind = 'area.clear'")
+            }
+            for area, day, at in db.execute("SELECT area, day, logged_at FROM clears ORDER BY id").fetchall():
+                if (area, day, at) not in logged:
+                    self._event(db, "area.clear", {"area": area, "date": day, "logged_at": at})
+            if self.device_names().get(device) != name:
+                self._event(db, "device.name", {"name": name})
+            self._record_profile(db, profile)
+
+    def record_profile(self, values: dict[str, str], *, applied: bool = False) -> None:
+        """Profile keys whose value differs from what the last sync left become profile.set events
+        (a change made here); with `applied`, `values` is what the sync itself just wrote."""
+        with self.transaction() as db:
+            self._record_profile(db, values, applied=applied)
+
+    def _record_profile(self, db: sqlite3.Connection, values: dict[str, str], *, applied: bool = False) -> None:
+        import json
+
+        row = db.execute("SELECT value FROM meta WHERE key = 'sync.profile'").fetchone()
+        known: dict[str, str] = json.loads(row[0]) if row else {}
+        if not applied:
+            for key, value in sorted(values.items()):
+                if known.get(key) != value:
+                    self._event(db, "profile.set", {"key": key, "value": value})
+        if values and values != known:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('sync.profile', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (json.dumps(values, sort_keys=True),),
+            )
+
+    def iter_events(self, after_seq: int = 0, device: str | None = None) -> Iterator[Event]:
+        """The events after `after_seq` (all, or only those made by `device`), in order of arrival here."""
+        import json
+
+        from .merge import Event
+
+        sql = "SELECT id, hlc, device, kind, payload, undoes FROM events WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if device is not None:
+            sql += " AND device = ?"
+            params.append(device)
+        with self._guard():
+            for row in self.db.execute(sql + " ORDER BY seq", params):
+                yield Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+
+    def event_seq(self, event_id: str) -> int | None:
+        rows = self.query("SELECT seq FROM events WHERE id = ?", (event_id,))
+        return int(rows[0][0]) if rows else None
+
+    def device_names(self) -> dict[str, str]:
+        """device id -> the name it last gave itself."""
+        import json
+
+        names: dict[str, str] = {}
+        for device, payload in self.query("SELECT device, payload FROM events WHERE kind = 'device.name' ORDER BY hlc, id"):
+            names[device] = str(json.loads(payload).get("name"))
+        return names
+
+    def sync_cursors(self) -> dict[str, Cursor]:
+        """journal file name -> how far it was read."""
+        from .journal import Cursor
+
+        return {r[0]: Cursor(r[1], r[2], r[3], r[4]) for r in self.query("SELECT file, offset, line, head, tail FROM sync_cursors")}
+
+    def forget_cursors(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sync_cursors")
+
+    def apply_events(
+        self,
+        events: list[Event],
+        cursors: dict[str, Cursor],
+        valid: Callable[[JsonObject], bool] | None = None,
+        flags_for: Callable[[Store, Session], list[Flag]] | None = None,
+    ) -> Applied:
+        """Merge events read from other devices, in one transaction: those not known yet are
+        stored, each subject they touch is replayed from all its events (merge.py) and the
+        result written over the log's rows; the journals' cursors move on in the same
+        transaction. Red flags of the sessions on and after the earliest day that changed are
+        worked out again from the merged log (`flags_for`)."""
+        import json
+
+        from . import merge
+
+        with self.transaction() as db:
+            new: list[Event] = []
+            for e in merge.distinct(events):
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO events (id, hlc, device, kind, payload, undoes) VALUES (?, ?, ?, ?, ?, ?)",
+                    (e.id, e.hlc, e.device, e.kind, json.dumps(e.payload, ensure_ascii=False, sort_keys=True), e.undoes),
+                )
+                if cursor.rowcount == 1:
+                    new.append(e)
+            days: set[str] = set()
+            profile: dict[str, Any] = {}
+            for key in sorted({merge.subject(e) for e in new}):
+                group = [
+                    merge.Event(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
+                    for r in db.execute(
+                        "SELECT id, hlc, device, kind, payload, undoes FROM events WHERE subject = ?", (key,)
+                    )
+                ]
+                what, _, name = key.partition(":")
+                if what == "session":
+                    days |= self._put_session(db, name, merge.replay_session(group, valid))
+                elif what == "rest":
+                    present, reason = merge.replay_rest(group)
+                    if present:
+                        db.execute(
+                            "INSERT INTO rest_days (day, reason, created_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
+                            (name, reason, _moment_of(max(group, key=lambda e: e.order).hlc)),
+                        )
+                    else:
+                        db.execute("DELETE FROM rest_days WHERE day = ?", (name,))
+                elif what == "profile":
+                    profile[name] = merge.last_value(group, "value")
+                elif group[0].kind == "area.clear":
+                    p = group[0].payload
+                    if not db.execute(
+                        "SELECT 1 FROM clears WHERE area = ? AND day = ? AND logged_at = ?",
+                        (p["area"], p["date"], p["logged_at"]),
+                    ).fetchone():
+                        db.execute(
+                            "INSERT INTO clears (area, day, logged_at) VALUES (?, ?, ?)",
+                            (p["area"], p["date"], p["logged_at"]),
+                        )
+            db.executemany(
+                "INSERT INTO sync_cursors (file, offset, line, head, tail) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (file) DO UPDATE SET offset = excluded.offset, line = excluded.line, "
+                "head = excluded.head, tail = excluded.tail",
+                [(name, c.offset, c.line, c.head, c.tail) for name, c in cursors.items()],
+            )
+            if days and flags_for is not None:
+                self._reflag(db, min(days), flags_for)
+        return Applied(new, profile)
+
+    def _put_session(self, db: sqlite3.Connection, sid: str, wanted: JsonObject | None) -> set[str]:
+        """Make the log's row for session `sid` what the merge says; the days whose sessions changed."""
+        have = self.session(sid)
+        if wanted is None:
+            if have is None:
+                return set()
+            db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+            return {have.day}
+        session = Session.from_dict(wanted)
+        if have is not None:
+            if have.to_dict() == session.to_dict():
+                return set()
+            db.execute("DELETE FROM session_practices WHERE session_id = ?", (sid,))
+            db.execute(
+                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
+                "pain_after = ?, stress_before = ?, stress_after = ?, note = ?, pro = ?, source = ? WHERE id = ?",
+                (
+                    session.day,
+                    session.logged_at,
+                    _timestamp(session.logged_at),
+                    session.seconds,
+                    session.pain_before,
+                    session.pain_after,
+                    session.stress_before,
+                    session.stress_after,
+                    session.note,
+                    session.pro,
+                    session.source,
+                    sid,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense, status) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                _practice_rows(session),
+            )
+            return {have.day, session.day}
+        _insert(db, session)
+        return {session.day}
+
+    def _reflag(self, db: sqlite3.Connection, since: str, flags_for: Callable[[Store, Session], list[Flag]]) -> None:
+        """Work out again, in the order of their moments, the red flags of the sessions on and after `since`."""
+        db.execute("DELETE FROM flags WHERE session_id IN (SELECT id FROM sessions WHERE day >= ?)", (since,))
+        for session in list(self.iter_sessions(since, None, newest_first=False)):
+            db.executemany(
+                "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
+                [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags_for(self, session)],
+            )
+
+
+class Applied(NamedTuple):
+    new: list[Event]  # the events that were not known here
+    profile: dict[str, Any]  # profile key -> its merged value, for keys the new events touched
+
+
+def _moment_of(hlc: str) -> str:
+    """The moment a clock value was taken, as ISO 8601 in UTC."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(int(hlc[:13]) / 1000, timezone.utc).isoformat(timespec="seconds")
 
 
 class Merged(NamedTuple):

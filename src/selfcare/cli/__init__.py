@@ -14,7 +14,7 @@ from typing import Any
 
 def application() -> Any:
     """The Typer app with every command registered."""
-    from . import care, habit, log, plan, profile, progress, routines, transfer  # noqa: F401 - registers the commands
+    from . import care, habit, log, plan, profile, progress, routines, sync, transfer  # noqa: F401 - registers the commands
     from .app import app
 
     return app
