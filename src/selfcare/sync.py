@@ -321,7 +321,7 @@ def parse_event(text: bytes) -> Event:
     if undoes is not None:
         _uuid(undoes, "undoes")
     _check_payload(kind, payload)
-    return Event(eid, hlc, device, kind, payload, undoes)
+    return Event(eid, str(hlc), str(device), kind, payload, undoes)
 
 
 def line_of(event: Event, sealer: Sealer) -> bytes:
