@@ -695,7 +695,9 @@ class Store:
         import json
 
         names: dict[str, str] = {}
-        for device, payload in self.query("SELECT device, payload FROM events WHERE kind = 'device.name' ORDER BY hlc, id"):
+        for device, payload in self.query(
+            "SELECT device, payload FROM events WHERE kind = 'device.name' ORDER BY hlc, id"
+        ):
             names[device] = str(json.loads(payload).get("name"))
         return names
 
@@ -703,7 +705,10 @@ class Store:
         """journal file name -> how far it was read."""
         from .journal import Cursor
 
-        return {r[0]: Cursor(r[1], r[2], r[3], r[4]) for r in self.query("SELECT file, offset, line, head, tail FROM sync_cursors")}
+        return {
+            r[0]: Cursor(r[1], r[2], r[3], r[4])
+            for r in self.query("SELECT file, offset, line, head, tail FROM sync_cursors")
+        }
 
     def forget_cursors(self) -> None:
         with self.transaction() as db:
@@ -730,7 +735,14 @@ class Store:
             for e in merge.distinct(events):
                 cursor = db.execute(
                     "INSERT OR IGNORE INTO events (id, hlc, device, kind, payload, undoes) VALUES (?, ?, ?, ?, ?, ?)",
-                    (e.id, e.hlc, e.device, e.kind, json.dumps(e.payload, ensure_ascii=False, sort_keys=True), e.undoes),
+                    (
+                        e.id,
+                        e.hlc,
+                        e.device,
+                        e.kind,
+                        json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+                        e.undoes,
+                    ),
                 )
                 if cursor.rowcount == 1:
                     new.append(e)

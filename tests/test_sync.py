@@ -1,0 +1,258 @@
+"""Sync through a folder: two or three homes (SELFCARE_HOME) sharing journals, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import Run, set_clock
+
+NECK = "neck-trap-knead"
+SIDE = "stretch-neck-side-bend"
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests never touch the keyring of the machine they run on.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("SELFCARE_PASSPHRASE", raising=False)
+
+
+class Homes:
+    """Several devices on one machine: each a SELFCARE_HOME, switched between commands."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+        self.tmp, self.mp, self.run = tmp_path, monkeypatch, run
+
+    def home(self, name: str) -> Path:
+        return self.tmp / name
+
+    def at(self, name: str) -> Run:
+        self.mp.setenv("SELFCARE_HOME", str(self.home(name)))
+        return self.run
+
+    def journal(self, name: str) -> Path:
+        settings = json.loads((self.home(name) / "sync.json").read_text())
+        return Path(settings["folder"]) / f"journal-{settings['device']}.jsonl"
+
+
+@pytest.fixture
+def homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run) -> Homes:
+    return Homes(tmp_path, monkeypatch, run)
+
+
+def ids(run: Run) -> list[str]:
+    return sorted(s["id"] for s in run.json("history"))
+
+
+def test_two_devices_share_one_log_and_say_what_came_from_where(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    desk = homes.at("desk")
+    desk("log", NECK, "--pain-before", "5", "--pain-after", "3")  # logged before sync was set up
+    out = desk("sync", "init", str(folder), "--name", "desk").stdout
+    assert "syncs as 'desk'" in out
+    assert homes.journal("desk").exists()
+
+    laptop = homes.at("laptop")
+    laptop("log", SIDE, "--note", "on the train")
+    out = laptop("sync", "init", str(folder), "--name", "laptop").stdout
+    assert "From desk: 1 session." in out
+
+    desk = homes.at("desk")
+    out = desk("sync").stdout
+    assert "From laptop: 1 session." in out
+    assert "Nothing new to send." in out
+    out = desk("sync").stdout
+    assert "Nothing new from other devices." in out
+    desk_history = desk.json("history")
+    assert homes.at("laptop").json("history") == desk_history
+    assert len(desk_history) == 2
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_every_command_reads_first_and_every_change_is_sent_as_it_is_made(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    logged = homes.at("desk").json("log", NECK)
+    # No explicit sync anywhere: the log sent its event, streak read it.
+    streak = homes.at("laptop").json("streak")
+    assert streak["done_today"] is True and streak["total_days"] == 1
+    homes.at("laptop")("history", "delete", logged["id"][:8])
+    homes.at("laptop")("rest", "--date", "yesterday", "--reason", "ill")
+    history = homes.at("desk").json("history")
+    assert history == []
+    streak = homes.at("desk").json("streak")
+    assert streak["total_days"] == 0
+
+
+def deliver(src: Path, dst: Path) -> None:
+    """What a sync tool does: bring every file of one copy of the folder that is newer to the other."""
+    dst.mkdir(exist_ok=True)
+    for f in src.iterdir():
+        target = dst / f.name
+        if (
+            not target.exists()
+            or target.read_bytes() != f.read_bytes()
+            and f.stat().st_mtime_ns >= target.stat().st_mtime_ns
+        ):
+            shutil.copy2(f, target)
+
+
+def test_a_deletion_wins_over_a_correction_made_meanwhile_on_another_device(homes: Homes, tmp_path: Path):
+    desk_copy, laptop_copy = tmp_path / "desk-Sync", tmp_path / "laptop-Sync"
+    homes.at("desk")("sync", "init", str(desk_copy), "--name", "desk")
+    sid = homes.at("desk").json("log", NECK, "--pain-before", "4")["id"]
+    deliver(desk_copy, laptop_copy)
+    homes.at("laptop")("sync", "init", str(laptop_copy), "--name", "laptop")
+    # Offline: the laptop corrects the session while the desk deletes it.
+    homes.at("desk")("history", "delete", sid[:8])
+    homes.at("laptop")("history", "edit", sid[:8], "--pain-after", "2")
+    assert homes.at("laptop").json("history")[0]["pain_after"] == 2
+    # Back online, in either direction first.
+    deliver(laptop_copy, desk_copy)
+    deliver(desk_copy, laptop_copy)
+    assert homes.at("laptop").json("history") == []
+    assert homes.at("desk").json("history") == []
+
+
+def test_a_half_synced_last_line_waits_until_it_is_complete(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    homes.at("laptop")("log", NECK)
+    journal = homes.journal("laptop")
+    whole = journal.read_bytes()
+    last = whole.rstrip(b"\n").rfind(b"\n") + 1
+    journal.write_bytes(whole[: last + 40])  # the sync tool has delivered part of the last line
+    desk = homes.at("desk")
+    result = desk("sync")
+    assert "From laptop" not in result.stdout
+    assert result.stderr == ""
+    assert desk.json("history") == []
+    journal.write_bytes(whole)  # the rest arrives
+    assert "From laptop: 1 session." in desk("sync").stdout
+    assert len(desk.json("history")) == 1
+
+
+def test_conflict_copies_are_read_and_rewritten_journals_read_again(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    # A third device whose journal only ever arrived as a sync tool's conflict copy.
+    other = tmp_path / "Other"
+    homes.at("phone")("sync", "init", str(other), "--name", "phone")
+    homes.at("phone")("log", SIDE, "--note", "from the phone")
+    own = homes.journal("phone")
+    shutil.copy(own, folder / own.name.replace(".jsonl", ".sync-conflict-20261127-090000-ABCDEFG.jsonl"))
+    shutil.copy(own, folder / own.name.replace(".jsonl", " (desk's conflicted copy 2026-11-27).jsonl"))
+    out = homes.at("desk")("sync").stdout
+    assert "From phone: 1 session." in out
+    notes = [s["note"] for s in homes.at("desk").json("history")]
+    assert notes == ["from the phone"]
+    # The laptop's journal is rewritten (the same events, in another order): read again, nothing doubled.
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    homes.at("laptop")("log", NECK)
+    homes.at("desk")("sync")
+    journal = homes.journal("laptop")
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(reversed(lines)))
+    out = homes.at("desk")("sync").stdout
+    assert "read again from its start" in out
+    assert len(homes.at("desk").json("history")) == 2
+
+
+def test_unknown_kinds_are_kept_and_damaged_lines_named_and_skipped(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    journal = homes.journal("laptop")
+    device = json.loads((homes.home("laptop") / "sync.json").read_text())["device"]
+    newer = {
+        "id": "6f1c2f3e-1b2a-4c3d-9e8f-0a1b2c3d4e5f",
+        "hlc": f"1795000000000.00000.{device}",
+        "device": device,
+        "kind": "mood.add",
+        "payload": {"mood": "calm"},
+    }
+    with journal.open("ab") as handle:
+        handle.write(b"{this is not json\n")
+        handle.write(json.dumps(newer).encode() + b"\n")
+    homes.at("laptop")("log", NECK)  # after the damage: still read
+    result = homes.at("desk")("sync")
+    assert "From laptop: 1 session, 1 change this version does not know (kept)." in result.stdout
+    assert f"{journal}:" in result.stderr and "a line was skipped (not JSON)" in result.stderr
+    db = sqlite3.connect(homes.home("desk") / "selfcare.db")
+    assert db.execute("SELECT kind FROM events WHERE id = ?", (newer["id"],)).fetchone() == ("mood.add",)
+
+
+def test_a_change_stored_but_not_yet_copied_is_sent_by_the_next_sync(homes: Homes, tmp_path: Path):
+    """The outbox: a command that died between its commit and the copy to the journal loses nothing."""
+    from selfcare.models import Session
+    from selfcare.store import open_store
+
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    before = homes.journal("desk").read_bytes()
+    with open_store(homes.home("desk") / "selfcare.db") as store:  # the change, and no copy after it
+        store.add_session(
+            Session("0b9a8d7c-6e5f-4a3b-8c2d-1e0f9a8b7c6d", "2026-11-26", "2026-11-26T18:00:00+01:00", (NECK,), 120)
+        )
+    assert homes.journal("desk").read_bytes() == before
+    assert "Sent 1 change from this device." in homes.at("desk")("sync").stdout
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    assert ids(homes.at("laptop")) == ["0b9a8d7c-6e5f-4a3b-8c2d-1e0f9a8b7c6d"]
+
+
+def test_profile_keys_follow_the_last_change(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("profile", "set", "minutes", "12")
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    assert homes.at("laptop").json("profile", "show")["minutes"] == 12
+    homes.at("laptop")("profile", "set", "days_per_week", "4")
+    out = homes.at("desk")("sync").stdout
+    assert "From laptop: 1 profile change." in out
+    assert homes.at("desk").json("profile", "show")["days_per_week"] == 4
+
+
+def test_sync_before_init_and_a_missing_folder_are_one_line(homes: Homes, tmp_path: Path):
+    run = homes.at("desk")
+    assert "sync init" in run.fails("sync")
+    run("sync", "init", str(tmp_path / "Sync"))
+    shutil.rmtree(tmp_path / "Sync")
+    result = run("streak")  # the command goes on with the log it has
+    assert result.stderr.count("\n") == 1 and "sync skipped" in result.stderr
+    assert "not there" in run.fails("sync", code=1)
+
+
+def test_the_log_cannot_be_put_in_its_own_sync_folder_and_doctor_warns_when_it_sits_in_a_synced_one(
+    homes: Homes, tmp_path: Path
+):
+    run = homes.at("desk")
+    run("log", NECK)
+    assert "holds the log itself" in run.fails("sync", "init", str(homes.home("desk")))
+    (homes.home("desk") / ".stfolder").mkdir()
+    out = run("doctor", "--json").stdout
+    warnings = [f for f in json.loads(out) if f["check"] == "sync" and f["status"] == "warn"]
+    assert warnings and "Syncthing" in warnings[0]["detail"]
+
+
+def test_history_streak_and_report_agree_after_a_sync(homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    for day, home in (("2026-11-24", "desk"), ("2026-11-25", "laptop"), ("2026-11-26", "desk")):
+        set_clock(monkeypatch, f"{day}T19:00:00+01:00")
+        homes.at(home)("log", NECK, "--pain-before", "5", "--pain-after", "3")
+    set_clock(monkeypatch, "2026-11-27T09:00:00+01:00")
+    homes.at("laptop")("rest", "--date", "2026-11-27")
+    views = []
+    for home in ("desk", "laptop"):
+        run = homes.at(home)
+        views.append((run.json("history"), run.json("streak"), run.json("report")))
+    assert views[0] == views[1]
+    assert views[0][1]["current"] == 3
