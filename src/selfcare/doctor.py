@@ -146,7 +146,7 @@ def synced_folder(path: Path, also: Path | None = None) -> tuple[str, Path] | No
             if (folder / mark).exists():
                 return tool, folder
         try:
-            if any(n.startswith((".sync_", "._sync_")) and n.endswith(".db") for n in os.listdir(folder)):
+            if any(p.name.startswith((".sync_", "._sync_")) and p.suffix == ".db" for p in folder.iterdir()):
                 return "Nextcloud or ownCloud", folder
         except OSError:
             pass

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from .journal import Cursor
     from .merge import Event
+    from .models import JsonObject
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
