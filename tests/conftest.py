@@ -86,6 +86,12 @@ def run() -> Run:
     return Run()
 
 
+@pytest.fixture
+def ids(run: Run) -> list[str]:
+    """The library's practice ids, in its order."""
+    return [p["id"] for p in run.json("routines", "list")]
+
+
 def set_clock(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     monkeypatch.setenv("SELFCARE_NOW", moment)
 

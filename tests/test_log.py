@@ -13,11 +13,6 @@ import pytest
 from conftest import file_mode, set_clock
 
 
-@pytest.fixture
-def ids(run) -> list[str]:
-    return [p["id"] for p in run.json("routines", "list")]
-
-
 def history(run) -> list[dict]:
     return run.json("history")
 
@@ -34,7 +29,7 @@ def test_log_ids_then_history_streak_and_undo(run, ids) -> None:
     listed = run.json("routines", "list")
     assert session["seconds"] == sum(p["seconds"] for p in listed if p["id"] in ids[:2])
     out = run("undo").stdout
-    assert "Removed the session of Fri 27 Nov 2026" in out
+    assert "Undone: the session of Fri 27 Nov 2026" in out and "is removed" in out
     assert history(run) == []
     assert "nothing to undo" in run.fails("undo")
 

@@ -41,11 +41,6 @@ WAIT = 120  # seconds: a deadline against a hang, never a measure of speed
 
 
 @pytest.fixture
-def ids(run) -> list[str]:
-    return [p["id"] for p in run.json("routines", "list")]
-
-
-@pytest.fixture
 def listed(run) -> dict[str, dict]:
     return {p["id"]: p for p in run.json("routines", "list")}
 
@@ -423,8 +418,8 @@ def test_two_undos_at_once_remove_two_sessions_and_each_reports_its_own(run, ids
     other.close()
     thread.join(WAIT)
     assert "error" not in outcome, outcome
-    removed = outcome["removed"]
-    assert removed.note == "first" and removed.id != newest  # type: ignore[attr-defined]
+    removed = outcome["removed"].payload["session"]  # type: ignore[attr-defined]
+    assert removed["note"] == "first" and removed["id"] != newest
     assert _count(db) == 0
 
 
@@ -789,8 +784,16 @@ logs = st.tuples(
 )
 rests = st.tuples(st.just("rest"), st.integers(-30, 60), st.one_of(st.none(), st.sampled_from(["ill", "away"])))
 undos = st.tuples(st.just("undo"))
-# `history edit` joins these once it exists: st.tuples(st.just("edit"), ...), run by `_apply` below.
-operations = st.lists(st.one_of(logs, logs, rests, undos), min_size=1, max_size=10)
+edits = st.tuples(
+    st.just("edit"),
+    st.integers(0, 20),  # which session (from the newest)
+    st.one_of(st.none(), st.integers(1, 700)),  # minutes (more than a session may hold at the top)
+    RATING,
+    st.one_of(st.none(), st.sampled_from(["", "corrected", "x" * 3000])),
+    st.one_of(st.none(), st.integers(0, 60)),  # days back for a new date
+)
+unrests = st.tuples(st.just("unrest"), st.integers(-30, 60))
+operations = st.lists(st.one_of(logs, logs, rests, undos, edits, unrests), min_size=1, max_size=10)
 
 
 def _apply(run: Run, op: tuple, practices: list[str]) -> None:
@@ -813,6 +816,20 @@ def _apply(run: Run, op: tuple, practices: list[str]) -> None:
         args = ["rest", "--date", str(TODAY - timedelta(days=op[1]))]
         if op[2]:
             args += ["--reason", op[2]]
+    elif op[0] == "edit":
+        _, which, minutes, pain, note, back = op
+        ids = [s["id"] for s in run.json("history")]
+        args = ["history", "edit", ids[which % len(ids)] if ids else "ffffffff"]
+        if minutes is not None:
+            args += ["--minutes", str(minutes)]
+        if pain is not None:
+            args += ["--pain-after", str(pain)]
+        if note is not None:
+            args += ["--note", note]
+        if back is not None:
+            args += ["--date", str(TODAY - timedelta(days=back))]
+    elif op[0] == "unrest":
+        args = ["rest", "--remove", "--date", str(TODAY - timedelta(days=op[1]))]
     else:
         args = ["undo"]
     result = run(*args, code=None)

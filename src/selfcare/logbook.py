@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from . import days as dayrules
 from . import limits, models
 from .errors import SelfcareError, unknown
-from .models import Excluded, Flag, Limit, Profile, Session
+from .models import Excluded, Flag, Limit, Profile, RestDay, Session
 from .safetext import encodable
 
 if TYPE_CHECKING:
     from .library import Library
     from .stats import Streak
-    from .store import Store
+    from .store import Change, Store
 
 NOTE_LIMIT = limits.NOTE_LIMIT
 
@@ -227,11 +227,77 @@ def delete(store: Store, session_id: str) -> Session:
     return removed
 
 
-def undo(store: Store) -> Session:
-    """Remove the session logged last and return it (exactly what was removed)."""
-    removed = store.undo_last()
+def undo(store: Store) -> Change:
+    """Take back the latest change made here (a session logged, edited or deleted; a rest day
+    marked or taken back) and return it: exactly what was taken back."""
+    change = store.undo()
+    if change is None:
+        raise SelfcareError("nothing to undo: nothing logged, edited or marked here yet")
+    return change
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What `history edit` changes; None leaves a value as it is."""
+
+    when: str | None = None
+    minutes: int | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    stress_before: int | None = None
+    stress_after: int | None = None
+    note: str | None = None  # "" clears it
+
+
+def edit(
+    store: Store, profile: Profile, session_id: str, changes: Edit, current: datetime | None = None
+) -> tuple[Session, Session]:
+    """Correct one session, checked by the same limits as `log`; (before, after)."""
+    current = current or dayrules.now()
+    before = store.session(_find(store, session_id))
+    if before is None:
+        raise SelfcareError(f"no session with id '{session_id}' (see 'selfcare history')")
+    after = before
+    if changes.when is not None:
+        day, moment = dayrules.parse_moment(changes.when, current, profile.day_starts_at)
+        after = after._replace(day=day.isoformat(), logged_at=moment.isoformat(timespec="seconds"))
+    if changes.minutes is not None:
+        if not 1 <= changes.minutes <= 600:
+            raise SelfcareError(f"--minutes must be from 1 to 600, not {changes.minutes}")
+        seconds = changes.minutes * 60
+        after = after._replace(seconds=seconds, practice_seconds=_proportional(seconds, before.practice_seconds))
+
+    def rated(new: int | None, old: int | None, option: str) -> int | None:
+        return old if new is None else _rating(new, option)
+
+    after = after._replace(
+        pain_before=rated(changes.pain_before, after.pain_before, "--pain-before"),
+        pain_after=rated(changes.pain_after, after.pain_after, "--pain-after"),
+        stress_before=rated(changes.stress_before, after.stress_before, "--stress-before"),
+        stress_after=rated(changes.stress_after, after.stress_after, "--stress-after"),
+    )
+    if changes.note is not None:
+        note = changes.note.strip() or None
+        if note and not encodable(note):
+            raise SelfcareError("the note is not valid text in this terminal's encoding; type it again")
+        after = after._replace(note=note)
+    if after == before:
+        raise SelfcareError("nothing to change: give --date, --minutes, a rating or --note")
+    try:
+        limits.check_session(after, current)
+    except limits.Refused as exc:
+        raise SelfcareError(f"this edit cannot be stored: {exc.field}: {exc.problem}") from None
+    store.edit_session(before, after)
+    return before, after
+
+
+def rest_remove(store: Store, profile: Profile, when: str | None, current: datetime | None = None) -> RestDay:
+    current = current or dayrules.now()
+    today = dayrules.day_of(current, profile.day_starts_at)
+    day: date = dayrules.parse_day(when, today) if when else today
+    removed = store.remove_rest(day.isoformat()) if store.exists else None
     if removed is None:
-        raise SelfcareError("nothing to undo: no session logged yet")
+        raise SelfcareError(f"{day} is not marked as a rest day (see 'selfcare streak')")
     return removed
 
 

@@ -648,6 +648,29 @@ class Session(NamedTuple):
             "skipped_seconds": list(self.skipped_seconds),
         }
 
+    @classmethod
+    def from_dict(cls, d: JsonObject) -> Session:
+        """A session from the shape `to_dict` writes (the log's own events; imports are checked by transfer)."""
+        return cls(
+            id=d["id"],
+            day=d["date"],
+            logged_at=d["logged_at"],
+            practices=tuple(d["practices"]),
+            seconds=d["seconds"],
+            practice_seconds=tuple(d.get("practice_seconds") or ()),
+            pain_before=d.get("pain_before"),
+            pain_after=d.get("pain_after"),
+            stress_before=d.get("stress_before"),
+            stress_after=d.get("stress_after"),
+            note=d.get("note"),
+            pro=d.get("pro"),
+            source=d.get("source", "manual"),
+            too_intense=tuple(d.get("too_intense") or ()),
+            partial=tuple(d.get("partial") or ()),
+            skipped=tuple(d.get("skipped") or ()),
+            skipped_seconds=tuple(d.get("skipped_seconds") or ()),
+        )
+
 
 class RestDay(NamedTuple):
     day: str

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
     from .library import Library
     from .logbook import Cleared, Logged, Rested
-    from .models import Excluded, Plan, Practice, Profile, Session
+    from .models import Excluded, Plan, Practice, Profile, RestDay, Session
     from .reports import Ratings, Report
     from .stats import Streak
+    from .store import Change
 
 
 def console(stderr: bool = False) -> Console:
@@ -324,7 +325,7 @@ def unsuitable_lines(found: tuple[Excluded, ...], out: Console) -> None:
 HISTORY_GAP = "  "
 
 
-def history(sessions: Iterable[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> None:
+def history(sessions: Iterable[Session], library: Library, *, days: int | None = None, in_all: int = 0) -> int:
     """The sessions as a table with fixed column widths, a row written as soon as it is
     read, however long the log. Laid out here rather than by rich's Table (which measures
     every row first: minutes for a long log); every value is cleaned, plain text."""
@@ -339,13 +340,13 @@ def history(sessions: Iterable[Session], library: Library, *, days: int | None =
         out.print(
             _text(
                 f"No sessions in the last {plural(days or 0, 'day')} ({plural(in_all, 'session')} in all: "
-                "'selfcare history' shows them)."
+                "'selfcare history --all' shows them)."
             )
         )
-        return
+        return 0
     if first is None:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
-        return
+        return 0
     # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
     fixed = {"id": 8, "date": 10, "time": 11, "pain": 5, "stress": 6}
     free = max(20, out.width - sum(fixed.values()) - len(HISTORY_GAP) * 6)
@@ -356,7 +357,9 @@ def history(sessions: Iterable[Session], library: Library, *, days: int | None =
     out.print(Text(_row_lines(list(order), sizes)[0], style="bold"), soft_wrap=True)
     out.file.flush()
     write = sys.stdout.write
+    shown = 0
     for s in _chain(first, rows):
+        shown += 1
         names = [library.practices[p].name if p in library.practices else p for p in s.practices]
         if s.pro:
             names.insert(0, f"[{s.pro}]")
@@ -371,6 +374,55 @@ def history(sessions: Iterable[Session], library: Library, *, days: int | None =
             s.note or "",
         ]
         write("\n".join(_row_lines([clean(c) for c in cells], sizes)) + "\n")
+    return shown
+
+
+def more_history(days: int) -> None:
+    console().print(_text(f"The last {days} days; 'selfcare history --all' or --days N shows more.", "dim"))
+
+
+def edited(before: Session, after: Session) -> None:
+    from .words import duration
+
+    changes = []
+    if (before.day, before.logged_at) != (after.day, after.logged_at):
+        changes.append(f"date {before.day} → {after.day}")
+    if before.seconds != after.seconds:
+        changes.append(f"time {duration(before.seconds)} → {duration(after.seconds)}")
+    for label, field in (("pain", "pain"), ("stress", "stress")):
+        old = (getattr(before, f"{field}_before"), getattr(before, f"{field}_after"))
+        new = (getattr(after, f"{field}_before"), getattr(after, f"{field}_after"))
+        if old != new:
+            changes.append(f"{label} {_pair(*old) or 'none'} → {_pair(*new)}")
+    if before.note != after.note:
+        changes.append("note changed" if after.note else "note removed")
+    console().print(
+        _text(f"Corrected the session of {_day_words(after.day)} (id {after.id[:8]}): {'; '.join(changes)}.")
+    )
+
+
+def undone(change: Change) -> None:
+    from .words import duration
+
+    p = change.payload
+    if change.kind == "session.add":
+        s = p["session"]
+        what = f"the session of {_day_words(s['date'])} ({duration(s.get('seconds', 0))}, id {s['id'][:8]}) is removed"
+    elif change.kind == "session.delete":
+        what = f"the deleted session of {_day_words(p['session']['date'])} (id {p['id'][:8]}) is back"
+    elif change.kind == "session.edit":
+        what = f"the correction of session {p['id'][:8]} is taken back"
+    elif change.kind == "rest.add" and p.get("was") is None:
+        what = f"{_day_words(p['date'])} is no longer a rest day"
+    elif change.kind == "rest.add":
+        what = f"the rest day {_day_words(p['date'])} has its reason back"
+    else:
+        what = f"{_day_words(p['date'])} is a rest day again"
+    console().print(_text(f"Undone: {what}."))
+
+
+def rest_removed(rest: RestDay) -> None:
+    console().print(_text(f"{_day_words(rest.day)} is no longer a rest day; 'selfcare undo' marks it again."))
 
 
 def _chain(first: Session, rest: Iterable[Session]) -> Iterable[Session]:

@@ -17,6 +17,18 @@ Schema (version = PRAGMA user_version = number of migrations applied):
   flags (v2)         red flags raised when a session was logged
   (v3) session_practices.status: done | partial | skipped (a guided session's truth)
   clears (v3)        area, day, logged_at: an area cleared after seeing someone
+  events (v4)        every change to the log, written in the transaction that makes
+                     it: seq (order of arrival here), id, hlc (selfcare.hlc), device,
+                     kind, payload (JSON), undoes (the event a change takes back).
+                     `undo` reads them; sync copies them between devices. Kinds:
+                     session.add {session}, session.edit {id, set, was},
+                     session.delete {id, session}, rest.add {date, reason, was},
+                     rest.remove {date, was}, area.clear {area, date, logged_at}
+  meta (v4)          key, value: this log's own settings (the device id)
+  (v5) events.subject  what an event is about (merge.subject), a virtual column
+                     with its index: sync replays one subject's events at a time
+  sync_cursors (v5)  file, offset, line, head, tail: how far each journal of the
+                     sync folder was read (selfcare.journal.Cursor)
 
 `open_store(path)` is the one door: it connects (WAL, a busy timeout so that
 several terminals can log at once, foreign keys) and applies migrations, each
@@ -37,7 +49,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import CorruptStore, EnvironmentFault, SelfcareError
-from .models import Flag, RestDay, Session
+from .models import Flag, JsonObject, RestDay, Session
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -124,7 +136,55 @@ def _m3_truth_and_clears(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX clears_day ON clears (day)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1_base, _m2_feedback, _m3_truth_and_clears]
+def _m4_events(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            hlc TEXT NOT NULL,
+            device TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            undoes TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX events_hlc ON events (hlc)")
+    db.execute("CREATE INDEX events_undoes ON events (undoes)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+# merge.subject, in SQL: a session, a rest day, a profile key, a device's name, or the event itself.
+SUBJECT_SQL = (
+    "CASE WHEN kind = 'session.add' THEN 'session:' || json_extract(payload, '$.session.id') "
+    "WHEN kind IN ('session.edit', 'session.delete') THEN 'session:' || json_extract(payload, '$.id') "
+    "WHEN kind IN ('rest.add', 'rest.remove') THEN 'rest:' || json_extract(payload, '$.date') "
+    "WHEN kind = 'profile.set' THEN 'profile:' || json_extract(payload, '$.key') "
+    "WHEN kind = 'device.name' THEN 'device:' || device "
+    "ELSE 'event:' || id END"
+)
+
+
+def _m5_sync(db: sqlite3.Connection) -> None:
+    db.execute(f"ALTER TABLE events ADD COLUMN subject TEXT GENERATED ALWAYS AS ({SUBJECT_SQL}) VIRTUAL")
+    db.execute("CREATE INDEX events_subject ON events (subject)")
+    db.execute(
+        """CREATE TABLE sync_cursors (
+            file TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            head TEXT NOT NULL,
+            tail TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m1_base,
+    _m2_feedback,
+    _m3_truth_and_clears,
+    _m4_events,
+    _m5_sync,
+]
 VERSION = len(MIGRATIONS)
 
 
@@ -242,6 +302,7 @@ class Store:
         self._connect = connect
         self.path = path
         self.on_change: Callable[[], None] | None = None  # called after each write commits
+        self.now_ms: Callable[[], int] = _wall_ms  # the clock of new events (the CLI passes the moment's)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -318,6 +379,35 @@ class Store:
             return EnvironmentFault(f"cannot write {self.path}: {text}; free some space")
         return _corrupt(self.path, text)
 
+    # --- events: every change, in the transaction that makes it --------------
+
+    def device(self) -> str:
+        """This log's device id ('' until sync names it)."""
+        rows = self.query("SELECT value FROM meta WHERE key = 'device'") if self.exists else []
+        return str(rows[0][0]) if rows else ""
+
+    def _event(self, db: sqlite3.Connection, kind: str, payload: JsonObject, *, undoes: str | None = None) -> str:
+        import json
+        import uuid
+
+        from .hlc import next_value
+
+        device = db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        last = db.execute("SELECT MAX(hlc) FROM events").fetchone()[0]
+        eid = str(uuid.uuid4())
+        db.execute(
+            "INSERT INTO events (id, hlc, device, kind, payload, undoes) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                eid,
+                next_value(last, self.now_ms(), device[0] if device else ""),
+                device[0] if device else "",
+                kind,
+                json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                undoes,
+            ),
+        )
+        return eid
+
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         with self._guard():
             return self.db.execute(sql, tuple(params)).fetchall()
@@ -327,6 +417,7 @@ class Store:
     def add_session(self, session: Session) -> None:
         with self.transaction() as db:
             _insert(db, session)
+            self._event(db, "session.add", {"session": session.to_dict()})
 
     def record(self, session: Session, flags_for: Callable[[], Iterable[Flag]]) -> list[Flag]:
         """Store a session and the red flags it raises in one transaction.
@@ -336,6 +427,7 @@ class Store:
         """
         with self.transaction() as db:
             _insert(db, session)
+            self._event(db, "session.add", {"session": session.to_dict()})
             flags = list(flags_for())
             db.executemany(
                 "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
@@ -358,6 +450,8 @@ class Store:
         having: str | None = None,
         rated: bool = False,
         newest_first: bool = True,
+        practice: str | None = None,
+        note_contains: str | None = None,
     ) -> Iterator[Session]:
         """Sessions one at a time (memory stays flat however long the log), newest first
         unless `newest_first` is False; only those counting for days in [since, until],
@@ -369,30 +463,14 @@ class Store:
             where.append(f"s.{having} IS NOT NULL")
         if rated:
             where.append("(s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL OR s.stress_before IS NOT NULL)")
-        order = "DESC" if newest_first else ""
+        more, more_params = _filters(practice, note_contains)
+        where += more
+        params += more_params
         # A window of days is found by day and then sorted; the whole log is read in the
         # order of its moments index, without sorting a million rows.
         index = " INDEXED BY sessions_day" if since_day or until_day else ""
-        sql = (
-            "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too, "  # noqa: S608 - fixed terms
-            "sp.status AS p_status "
-            f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
-        )
         with self._guard():
-            rows = self.db.execute(sql, params)
-            current: sqlite3.Row | None = None
-            practices: list[tuple[str, int, int, str]] = []
-            for row in rows:
-                if current is None or row["id"] != current["id"]:
-                    if current is not None:
-                        yield _session(current, practices)
-                    current, practices = row, []
-                if row["p_id"] is not None:
-                    practices.append((row["p_id"], row["p_seconds"], row["p_too"], row["p_status"]))
-            if current is not None:
-                yield _session(current, practices)
+            yield from _iter_where(self.db, where, params, order="DESC" if newest_first else "", index=index)
 
     def sessions(
         self, since_day: str | None = None, until_day: str | None = None, having: str | None = None
@@ -430,23 +508,174 @@ class Store:
             found = self.session(session_id)
             if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
                 return None
+            self._event(db, "session.delete", {"id": session_id, "session": found.to_dict()})
         return found
 
-    def undo_last(self) -> Session | None:
-        """Remove the session most recently added by log or start (imports are not undone one
-        by one) and return it; None when there is none. One BEGIN IMMEDIATE holds the
-        choice and the delete together: two undos at once remove two sessions, and each
-        reports its own."""
+    def edit_session(self, before: Session, after: Session) -> None:
+        """Replace a session's values by `after`'s (same id, checked by the caller), in one transaction."""
+        fields = ("day", "logged_at", "seconds", "pain_before", "pain_after", "stress_before", "stress_after", "note")
+        changed = [f for f in fields if getattr(before, f) != getattr(after, f)]
+        if not changed and before.practice_seconds == after.practice_seconds:
+            return
+        words = {"day": "date"}
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
+                "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
+                (
+                    after.day,
+                    after.logged_at,
+                    _timestamp(after.logged_at),
+                    after.seconds,
+                    after.pain_before,
+                    after.pain_after,
+                    after.stress_before,
+                    after.stress_after,
+                    after.note,
+                    after.id,
+                ),
+            )
+            for pid, secs in zip(after.practices, after.practice_seconds, strict=False):
+                db.execute(
+                    "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? "
+                    "AND status != 'skipped'",
+                    (secs, after.id, pid),
+                )
+            self._event(
+                db,
+                "session.edit",
+                {
+                    "id": after.id,
+                    "set": {words.get(f, f): getattr(after, f) for f in changed},
+                    "was": {words.get(f, f): getattr(before, f) for f in changed},
+                },
+            )
+
+    def _events_of_import(self, db: sqlite3.Connection, rests: list[Any]) -> None:
+        """The events of what an import added (a session.add each, a rest.add each), a row at a
+        time so that memory stays flat for a large import."""
+        import json
+        import uuid
+
+        from .hlc import next_value
+
+        device_row = db.execute("SELECT value FROM meta WHERE key = 'device'").fetchone()
+        device = device_row[0] if device_row else ""
+        last = [db.execute("SELECT MAX(hlc) FROM events").fetchone()[0]]
+        now = self.now_ms()
+
+        def rows() -> Iterator[tuple[str, str, str, str, str]]:
+            for s in _iter_where(db, ["s.id IN (SELECT id FROM temp.new_ids)"], [], order="", index=""):
+                last[0] = next_value(last[0], now, device)
+                yield str(uuid.uuid4()), last[0], device, "session.add", json.dumps({"session": s.to_dict()})
+            for day, reason in rests:
+                last[0] = next_value(last[0], now, device)
+                payload = {"date": day, "reason": reason, "was": None, "source": "import"}
+                yield str(uuid.uuid4()), last[0], device, "rest.add", json.dumps(payload)
+
+        db.executemany("INSERT INTO events (id, hlc, device, kind, payload) VALUES (?, ?, ?, ?, ?)", rows())
+
+    def changes(self) -> Iterator[Change]:
+        """The changes made here that `undo` can take back, latest first (not imports, not
+        undos themselves, not taken back already); then, for a log from before events were
+        kept, its logged sessions."""
+        import json
+
+        if not self.exists:
+            return
+        rows = self.query(
+            "SELECT e.id, e.kind, e.payload FROM events e WHERE e.undoes IS NULL "
+            "AND e.device = (SELECT COALESCE((SELECT value FROM meta WHERE key = 'device'), '')) "
+            "AND e.kind IN ('session.add', 'session.edit', 'session.delete', 'rest.add', 'rest.remove') "
+            "AND NOT EXISTS (SELECT 1 FROM events u WHERE u.undoes = e.id) "
+            "AND 'import' NOT IN (COALESCE(json_extract(e.payload, '$.session.source'), ''), "
+            "COALESCE(json_extract(e.payload, '$.source'), '')) "
+            "ORDER BY e.seq DESC LIMIT 50"
+        )
+        for row in rows:
+            yield Change(row[0], row[1], json.loads(row[2]))
+        for (sid,) in self.query("SELECT id FROM sessions WHERE source != 'import' ORDER BY rowid DESC LIMIT 50"):
+            yield Change(None, "session.add", {"session": {"id": sid}})
+
+    def undo(self) -> Change | None:
+        """Take back the latest change made here, in one transaction that also chooses it (two
+        undos at once take back two changes, and each reports its own); what was taken back,
+        or None when there is nothing to undo."""
         if not self.exists:
             return None
-        with self.transaction() as db:
-            row = db.execute("SELECT id FROM sessions WHERE source != 'import' ORDER BY rowid DESC LIMIT 1").fetchone()
-            if row is None:
+        with self.transaction():
+            for change in self.changes():
+                done = self._take_back(change)
+                if done is not None:
+                    return done
+        return None
+
+    def _take_back(self, change: Change) -> Change | None:
+        """Undo one change inside the caller's transaction; None if what it changed is gone
+        (taken back meanwhile by another command), so the one before is tried."""
+        db = self.db
+        p = change.payload
+        if change.kind == "session.add":
+            sid = p["session"]["id"]
+            found = self.session(sid)
+            if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount != 1:
                 return None
-            found = self.session(row[0])
-            if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (row[0],)).rowcount != 1:
+            self._event(db, "session.delete", {"id": sid, "session": found.to_dict()}, undoes=change.id)
+            return change._replace(payload={"session": found.to_dict()})
+        if change.kind == "session.delete":
+            restored = Session.from_dict(p["session"])
+            if db.execute("SELECT 1 FROM sessions WHERE id = ?", (restored.id,)).fetchone():
+                return None  # back already
+            _insert(db, restored)
+            self._event(db, "session.add", {"session": restored.to_dict()}, undoes=change.id)
+            return change
+        if change.kind == "session.edit":
+            before = self.session(p["id"])
+            if before is None:
                 return None
-        return found
+            names = {"date": "day"}
+            after = before._replace(**{names.get(k, k): v for k, v in p["was"].items()})
+            db.execute(
+                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
+                "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
+                (
+                    after.day,
+                    after.logged_at,
+                    _timestamp(after.logged_at),
+                    after.seconds,
+                    after.pain_before,
+                    after.pain_after,
+                    after.stress_before,
+                    after.stress_after,
+                    after.note,
+                    after.id,
+                ),
+            )
+            self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
+            return change
+        if change.kind == "rest.add":
+            if p.get("was") is None:
+                if db.execute("DELETE FROM rest_days WHERE day = ?", (p["date"],)).rowcount != 1:
+                    return None
+                self._event(db, "rest.remove", {"date": p["date"], "was": {"reason": p["reason"]}}, undoes=change.id)
+            else:
+                db.execute("UPDATE rest_days SET reason = ? WHERE day = ?", (p["was"]["reason"], p["date"]))
+                self._event(
+                    db,
+                    "rest.add",
+                    {"date": p["date"], "reason": p["was"]["reason"], "was": {"reason": p["reason"]}},
+                    undoes=change.id,
+                )
+            return change
+        if change.kind == "rest.remove":
+            reason = p["was"]["reason"]
+            db.execute(
+                "INSERT OR REPLACE INTO rest_days (day, reason, created_at) VALUES (?, ?, ?)",
+                (p["date"], reason, p.get("created_at") or ""),
+            )
+            self._event(db, "rest.add", {"date": p["date"], "reason": reason, "was": None}, undoes=change.id)
+            return change
+        return None
 
     def last_logged(self) -> Session | None:
         """The session most recently added by log or start (imports are not undone one by one)."""
@@ -491,6 +720,10 @@ class Store:
                     "SELECT session_id, position, practice_id, seconds, too_intense, status FROM temp.staged_practices "
                     "WHERE session_id IN (SELECT id FROM temp.new_ids)"
                 )
+                new_rests = db.execute(
+                    "SELECT day, reason FROM temp.staged_rests WHERE day NOT IN (SELECT day FROM main.rest_days) "
+                    "ORDER BY idx"
+                ).fetchall()
                 before = db.total_changes
                 db.execute(
                     "INSERT OR IGNORE INTO main.rest_days (day, reason, created_at) "
@@ -498,6 +731,7 @@ class Store:
                     (created_at,),
                 )
                 rests = db.total_changes - before
+                self._events_of_import(db, new_rests)
                 orphans = [
                     (r[0], r[1])
                     for r in db.execute(
@@ -524,13 +758,25 @@ class Store:
     def add_rest(self, day: str, reason: str | None, created_at: str) -> bool:
         """Mark a rest day; False if it was marked already (the reason is updated)."""
         with self.transaction() as db:
-            existed = db.execute("SELECT 1 FROM rest_days WHERE day = ?", (day,)).fetchone() is not None
+            row = db.execute("SELECT reason FROM rest_days WHERE day = ?", (day,)).fetchone()
             db.execute(
                 "INSERT INTO rest_days (day, reason, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
                 (day, reason, created_at),
             )
-        return not existed
+            was = None if row is None else {"reason": row[0]}
+            self._event(db, "rest.add", {"date": day, "reason": reason, "was": was})
+        return row is None
+
+    def remove_rest(self, day: str) -> RestDay | None:
+        """Take a rest day back; the rest day removed, or None if `day` was not one."""
+        with self.transaction() as db:
+            row = db.execute("SELECT reason, created_at FROM rest_days WHERE day = ?", (day,)).fetchone()
+            if row is None:
+                return None
+            db.execute("DELETE FROM rest_days WHERE day = ?", (day,))
+            self._event(db, "rest.remove", {"date": day, "was": {"reason": row[0]}, "created_at": row[1]})
+        return RestDay(day, row[0])
 
     def rest_days(self) -> list[RestDay]:
         return [RestDay(r[0], r[1]) for r in self.query("SELECT day, reason FROM rest_days ORDER BY day")]
@@ -599,6 +845,7 @@ class Store:
     def add_clear(self, area: str, day: str, logged_at: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT INTO clears (area, day, logged_at) VALUES (?, ?, ?)", (area, day, logged_at))
+            self._event(db, "area.clear", {"area": area, "date": day, "logged_at": logged_at})
 
     def clears(self, since_day: str | None = None) -> dict[str, str]:
         """area -> the last day it was cleared (since `since_day`)."""
@@ -609,8 +856,14 @@ class Store:
             params.append(since_day)
         return {r[0]: r[1] for r in self.query(sql + " GROUP BY area", params)}
 
-    def count_sessions(self) -> int:
-        return int(self.query("SELECT COUNT(*) FROM sessions")[0][0])
+    def count_sessions(
+        self, since_day: str | None = None, practice: str | None = None, note_contains: str | None = None
+    ) -> int:
+        where, params = _window(since_day, None, "s.")
+        more, more_params = _filters(practice, note_contains)
+        where += more
+        sql = "SELECT COUNT(*) FROM sessions s" + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608 - fixed terms
+        return int(self.query(sql, [*params, *more_params])[0][0])
 
     def version(self) -> int:
         return int(self.query("PRAGMA user_version")[0][0])
@@ -853,6 +1106,20 @@ def _moment_of(hlc: str) -> str:
     return datetime.fromtimestamp(int(hlc[:13]) / 1000, timezone.utc).isoformat(timespec="seconds")
 
 
+class Change(NamedTuple):
+    """A change to the log as its event holds it (id None: a log from before events were kept)."""
+
+    id: str | None
+    kind: str
+    payload: JsonObject
+
+
+def _wall_ms() -> int:
+    import time
+
+    return int(time.time() * 1000)
+
+
 class Merged(NamedTuple):
     added: int  # sessions added
     present: int  # sessions of the file the log held already
@@ -948,6 +1215,46 @@ def _window(since_day: str | None, until_day: str | None, prefix: str = "") -> t
     if until_day:
         where.append(f"{prefix}day <= ?")
         params.append(until_day)
+    return where, params
+
+
+def _iter_where(
+    db: sqlite3.Connection, where: list[str], params: list[str], *, order: str, index: str
+) -> Iterator[Session]:
+    """Sessions matching `where`, one at a time, in the order of their moments."""
+    sql = (
+        "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too, "  # noqa: S608 - fixed terms
+        "sp.status AS p_status "
+        f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
+    )
+    current: sqlite3.Row | None = None
+    practices: list[tuple[str, int, int, str]] = []
+    for row in db.execute(sql, params):
+        if current is None or row["id"] != current["id"]:
+            if current is not None:
+                yield _session(current, practices)
+            current, practices = row, []
+        if row["p_id"] is not None:
+            practices.append((row["p_id"], row["p_seconds"], row["p_too"], row["p_status"]))
+    if current is not None:
+        yield _session(current, practices)
+
+
+def _filters(practice: str | None, note_contains: str | None) -> tuple[list[str], list[str]]:
+    """WHERE terms for `history --practice ID --contains TEXT` (a note's text, any case)."""
+    where, params = [], []
+    if practice is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM session_practices f WHERE f.session_id = s.id AND f.practice_id = ? "
+            "AND f.status != 'skipped')"
+        )
+        params.append(practice)
+    if note_contains is not None:
+        escaped = note_contains.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append("lower(s.note) LIKE ? ESCAPE '\\'")
+        params.append(f"%{escaped}%")
     return where, params
 
 

@@ -96,6 +96,9 @@ def open_log(*, pull: bool = True) -> Store:
     store = open_store(paths.db_file(), lazy=True)
     # A plan kept for `today` no longer holds once the log changes; a change goes to the sync folder.
     store.on_change = lambda: _changed(store)
+    from ..days import now
+
+    store.now_ms = lambda: int(now().timestamp() * 1000)  # events are clocked by the moment (SELFCARE_NOW)
     return store
 
 
@@ -163,6 +166,7 @@ def pull_first(*, can_ask: bool = True) -> None:
         _sync["busy"] = True
         with open_store(paths.db_file()) as store:
             store.on_change = _forget_plan
+            store.now_ms = lambda: int(now().timestamp() * 1000)
             result = syncing.sync(
                 store,
                 settings,

@@ -86,34 +86,84 @@ def log(
             warn(warning)
 
 
+HISTORY_DAYS = 30  # the table's default window; --json gives every session unless --days says
+
+
 @history_app.callback(invoke_without_command=True)
 def history(
     ctx: typer.Context,
     days: Annotated[int | None, typer.Option("--days", "-d", min=1, max=36500, help="Only the last N days.")] = None,
-    json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every session (the table shows the last 30 days).")] = False,
+    practice: Annotated[
+        str | None, typer.Option("--practice", metavar="ID", help="Only sessions that included this practice.")
+    ] = None,
+    contains: Annotated[
+        str | None, typer.Option("--contains", metavar="TEXT", help="Only sessions whose note holds this text.")
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON (every session unless --days is given).")] = False,
 ) -> None:
-    """Logged sessions, newest first; 'history delete ID' removes one.
+    """Logged sessions, newest first; 'history edit ID' corrects one, 'history delete ID' removes one.
 
     Example: selfcare history --days 7
+    Example: selfcare history --practice neck-trap-knead --contains drive
     """
     if ctx.invoked_subcommand is not None:
         return
     from datetime import timedelta
 
     from .. import render
+    from ..errors import SelfcareError
     from .common import today
 
+    if all_ and days:
+        raise SelfcareError("--all shows every session and --days only some: give one of them")
+    window = days or (None if json or all_ else HISTORY_DAYS)
     profile, _ = load_profile()
-    since = (today(profile) - timedelta(days=days - 1)).isoformat() if days else None
+    since = (today(profile) - timedelta(days=window - 1)).isoformat() if window else None
     library = None if json else load_library()
+    if practice is not None:
+        practice = practice.strip().lower()
     with open_log() as store:
         # One session at a time, straight to the screen: memory stays flat however long the log.
-        sessions = store.iter_sessions(since_day=since) if store.exists else iter(())
+        sessions = (
+            store.iter_sessions(since_day=since, practice=practice, note_contains=contains)
+            if store.exists
+            else iter(())
+        )
         if library is None:
             render.print_json_list(s.to_dict() for s in sessions)
-        else:
-            in_all = store.count_sessions() if days and store.exists else 0
-            render.history(sessions, library, days=days, in_all=in_all)
+            return
+        shown = render.history(sessions, library, days=window, in_all=store.count_sessions() if store.exists else 0)
+        if window and not days and store.exists and shown < store.count_sessions(None, practice, contains):
+            render.more_history(window)
+
+
+@history_app.command("edit")
+def history_edit(
+    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session's id, or its first 6+ characters.")],
+    date: Annotated[
+        str | None, typer.Option("--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'.")
+    ] = None,
+    minutes: Annotated[int | None, typer.Option("--minutes", "-m", help="How long in all.")] = None,
+    pain_before: Annotated[int | None, typer.Option("--pain-before", help="Pain or tension before, 0-10.")] = None,
+    pain_after: Annotated[int | None, typer.Option("--pain-after", help="Pain or tension after, 0-10.")] = None,
+    stress_before: Annotated[int | None, typer.Option("--stress-before", help="Stress before, 0-10.")] = None,
+    stress_after: Annotated[int | None, typer.Option("--stress-after", help="Stress after, 0-10.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A new note ('' removes it).")] = None,
+) -> None:
+    """Correct a logged session: its date, length, ratings or note ('selfcare undo' takes it back).
+
+    Example: selfcare history edit 3f2a9c --pain-after 2 --note "better after the walk"
+    """
+    from .. import logbook, render
+    from .guard import stored
+
+    profile, _ = load_profile()
+    changes = logbook.Edit(date, minutes, pain_before, pain_after, stress_before, stress_after, note)
+    with open_log() as store:
+        before, after = logbook.edit(store, profile, session_id, changes)
+    with stored(f"the session {after.id[:8]} was corrected"):
+        render.edited(before, after)
 
 
 @history_app.command("delete")
@@ -135,7 +185,7 @@ def history_delete(
 
 @app.command()
 def undo() -> None:
-    """Remove the session you logged last.
+    """Take back your last change: a session logged, corrected or deleted, a rest day marked or taken back.
 
     Example: selfcare undo
     """
@@ -143,9 +193,9 @@ def undo() -> None:
     from .guard import stored
 
     with open_log() as store:
-        removed = logbook.undo(store)
-    with stored(f"the session {removed.id[:8]} was removed"):
-        render.removed(removed)
+        change = logbook.undo(store)
+    with stored("the change was taken back"):
+        render.undone(change)
 
 
 @app.command()
@@ -154,15 +204,26 @@ def rest(
         str | None, typer.Option("--date", help="Which day: YYYY-MM-DD, 'today' (default) or 'yesterday'.")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (ill, travelling...).")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Take the rest day back.")] = False,
 ) -> None:
     """Mark a planned rest day: it neither breaks nor extends your streak.
 
     Example: selfcare rest --date 2026-12-24 --reason travelling
+    Example: selfcare rest --remove --date 2026-12-24
     """
     from .. import logbook, render
+    from ..errors import SelfcareError
     from .guard import stored
 
     profile, _ = load_profile()
+    if remove:
+        if reason is not None:
+            raise SelfcareError("--remove takes a rest day back; leave out --reason")
+        with open_log() as store:
+            taken = logbook.rest_remove(store, profile, date)
+        with stored(f"{taken.day} is no longer a rest day"):
+            render.rest_removed(taken)
+        return
     with open_log() as store:
         outcome = logbook.rest(store, profile, date, reason)
     with stored(f"{outcome.day} was marked as a rest day"):
