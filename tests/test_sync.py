@@ -48,10 +48,14 @@ def ids(run: Run) -> list[str]:
     return sorted(s["id"] for s in run.json("history"))
 
 
-def test_two_devices_share_one_log_and_say_what_came_from_where(homes: Homes, tmp_path: Path):
+def test_two_devices_share_one_log_and_say_what_came_from_where(
+    homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     folder = tmp_path / "Sync"
     desk = homes.at("desk")
+    set_clock(monkeypatch, "2026-11-27T08:30:00+01:00")
     desk("log", NECK, "--pain-before", "5", "--pain-after", "3")  # logged before sync was set up
+    set_clock(monkeypatch, "2026-11-27T09:00:00+01:00")
     out = desk("sync", "init", str(folder), "--name", "desk").stdout
     assert "syncs as 'desk'" in out
     assert homes.journal("desk").exists()

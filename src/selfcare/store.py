@@ -907,6 +907,11 @@ class Store:
     def record_profile(self, values: dict[str, str], *, applied: bool = False) -> None:
         """Profile keys whose value differs from what the last sync left become profile.set events
         (a change made here); with `applied`, `values` is what the sync itself just wrote."""
+        import json
+
+        rows = self.query("SELECT value FROM meta WHERE key = 'sync.profile'")
+        if not values or (rows and json.loads(rows[0][0]) == values):
+            return  # nothing changed: no write at all
         with self.transaction() as db:
             self._record_profile(db, values, applied=applied)
 

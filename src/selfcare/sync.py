@@ -221,6 +221,10 @@ def key_for(header: dict[str, Any], ask: Callable[[], str] | None) -> bytes:
 def sealer_for(s: Settings, ask: Callable[[], str] | None) -> Sealer:
     from .seal import Sealer
 
+    if not s.folder.is_dir():
+        raise EnvironmentFault(
+            f"the sync folder {s.folder} is not there: is it mounted? ('selfcare sync init FOLDER' sets up another)"
+        )
     header = _header(s.folder)
     if header is None:
         raise SelfcareError(

@@ -165,7 +165,7 @@ def pull_first(*, can_ask: bool = True) -> None:
         profile, saved = load_profile()
         _sync["busy"] = True
         with open_store(paths.db_file()) as store:
-            store.on_change = _forget_plan
+            store.on_change = forget_plan
             store.now_ms = lambda: int(now().timestamp() * 1000)
             result = syncing.sync(
                 store,
@@ -188,7 +188,7 @@ def _changed(store: Store) -> None:
     """After a change is committed: forget the kept plan, and send the change to the sync folder.
     The change is stored whatever happens here: a failure to send is a warning, and the next
     sync sends it (the log keeps every event until its journal has it)."""
-    _forget_plan()
+    forget_plan()
     if _sync["busy"] or not sync_is_set_up():
         return
     from .. import sync as syncing
@@ -213,7 +213,7 @@ def log_history(library: Library, request: Request, day: date) -> History | None
         return history(store, library, day, request.areas)
 
 
-def _forget_plan() -> None:
+def forget_plan() -> None:
     import contextlib
 
     with contextlib.suppress(OSError):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app
-from .common import load_profile, open_log
+from .common import forget_plan, load_profile, open_log
 
 if TYPE_CHECKING:
     from ..sync import Synced
@@ -35,6 +35,7 @@ def sync(ctx: typer.Context) -> None:
         raise SelfcareError("sync is not set up on this device: run 'selfcare sync init FOLDER'")
     profile, saved = load_profile()
     with open_log(pull=False) as store:
+        store.on_change = forget_plan  # what the sync writes, it sends itself
         result = syncing.sync(
             store, settings, now(), ask=asker(), profile=profile if saved else None, flags_for=red_flags_for()
         )
@@ -67,6 +68,7 @@ def init(
 
     profile, saved = load_profile()
     with open_log(pull=False) as store:
+        store.on_change = forget_plan
         settings, result = syncing.init(
             store,
             folder.expanduser(),
