@@ -256,3 +256,67 @@ def test_history_streak_and_report_agree_after_a_sync(homes: Homes, tmp_path: Pa
         views.append((run.json("history"), run.json("streak"), run.json("report")))
     assert views[0] == views[1]
     assert views[0][1]["current"] == 3
+
+
+# --- encrypted ---------------------------------------------------------------------------------
+
+
+def test_an_encrypted_folder_holds_no_note_practice_or_date_in_plain_text(
+    homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "Cloud"
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "correct horse battery staple")
+    desk = homes.at("desk")
+    desk("log", NECK, "--note", "knee still sore after the fall", "--pain-before", "6", "--date", "2026-11-25")
+    desk("rest", "--date", "2026-11-26", "--reason", "migraine")
+    desk("profile", "set", "conditions", "pregnancy")
+    out = desk("sync", "init", str(folder), "--encrypt", "--name", "desk").stdout
+    assert "encrypted end to end" in out
+    desk("log", SIDE, "--note", "second secret")
+    laptop = homes.at("laptop")
+    out = laptop("sync", "init", str(folder), "--encrypt", "--name", "laptop").stdout
+    assert "From desk: 2 sessions, 1 rest day" in out
+    assert [s["note"] for s in laptop.json("history")] == ["second secret", "knee still sore after the fall"]
+    assert laptop.json("profile", "show")["conditions"] == ["pregnancy"]
+    everything = b"".join(p.read_bytes() for p in folder.iterdir())
+    for secret in (b"knee", b"secret", b"migraine", NECK.encode(), SIDE.encode(), b"2026-11-2", b"pregnancy", b"desk"):
+        assert secret not in everything, secret
+
+
+def test_a_wrong_passphrase_is_one_line_and_merges_nothing(
+    homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "Cloud"
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "the right one")
+    homes.at("desk")("log", NECK)
+    homes.at("desk")("sync", "init", str(folder), "--encrypt", "--name", "desk")
+    laptop = homes.at("laptop")
+    laptop("log", SIDE)
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "a wrong one")
+    assert "passphrase does not open this sync folder" in laptop.fails("sync", "init", str(folder), "--encrypt")
+    assert not (homes.home("laptop") / "sync.json").exists()
+    assert [s["practices"] for s in laptop.json("history")] == [[SIDE]]
+    # Set up right, then the passphrase changes under it: automatic syncs skip with one line.
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "the right one")
+    laptop("sync", "init", str(folder), "--encrypt")
+    homes.at("desk")("log", "--date", "yesterday", NECK)
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "a wrong one")
+    result = homes.at("laptop")("streak", "--json")
+    assert "sync skipped" in result.stderr and result.stderr.count("\n") == 1
+    assert json.loads(result.stdout)["total_days"] == 1  # the log as it was: nothing half merged
+    assert "passphrase does not open" in homes.at("laptop").fails("sync")
+
+
+def test_commands_that_cannot_ask_skip_the_sync_with_one_line(
+    homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = tmp_path / "Cloud"
+    monkeypatch.setenv("SELFCARE_PASSPHRASE", "pass phrase")
+    homes.at("desk")("sync", "init", str(folder), "--encrypt", "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--encrypt", "--name", "laptop")
+    homes.at("desk")("log", NECK)
+    monkeypatch.delenv("SELFCARE_PASSPHRASE")
+    result = homes.at("laptop")("status")
+    assert result.stderr.count("\n") == 1
+    assert "sync skipped" in result.stderr and "SELFCARE_PASSPHRASE" in result.stderr
+    assert result.stdout.strip()  # the status line all the same

@@ -182,7 +182,16 @@ def _keyring_put(folder_id: str, key: bytes) -> bool:
     return True
 
 
-_keys: dict[str, bytes] = {}  # folder id -> key, for the rest of this process
+_derived: dict[tuple[str, str], bytes] = {}  # (folder id, passphrase) -> key, for the rest of this process
+
+
+def _derive(header: dict[str, Any], passphrase: str) -> bytes:
+    from . import seal
+
+    known = (str(header.get("id")), passphrase)
+    if known not in _derived:
+        _derived[known] = seal.derive(passphrase, header["kdf"])
+    return _derived[known]
 
 
 def key_for(header: dict[str, Any], ask: Callable[[], str] | None) -> bytes:
@@ -192,13 +201,10 @@ def key_for(header: dict[str, Any], ask: Callable[[], str] | None) -> bytes:
     from . import seal
 
     folder_id = str(header.get("id"))
-    if folder_id in _keys:
-        return _keys[folder_id]
     key = _keyring_get(folder_id)
     if key is not None:
         try:
             seal.verify(key, str(header.get("check")))
-            _keys[folder_id] = key
             return key
         except seal.WrongKey:
             pass  # a key kept for an older folder of the same id: ask again
@@ -206,14 +212,14 @@ def key_for(header: dict[str, Any], ask: Callable[[], str] | None) -> bytes:
     if not passphrase:
         if ask is None:
             raise NoKey(
-                f"the sync folder is encrypted and this command cannot ask for its passphrase; set {PASSPHRASE_ENV} or run 'selfcare sync'"
+                f"the sync folder is encrypted and this command cannot ask for its passphrase; "
+                f"set {PASSPHRASE_ENV} or run 'selfcare sync'"
             )
         passphrase = ask()
     if not passphrase:
         raise SelfcareError("no passphrase given; nothing was synced")
-    key = seal.derive(passphrase, header["kdf"])
+    key = _derive(header, passphrase)
     seal.verify(key, str(header.get("check")))
-    _keys[folder_id] = key
     _keyring_put(folder_id, key)
     return key
 
@@ -392,9 +398,8 @@ def init(
             if not passphrase:
                 raise SelfcareError(f"--encrypt needs a passphrase: set {PASSPHRASE_ENV} or run this in a terminal")
             header["kdf"] = seal.new_params()
-            key = seal.derive(passphrase, header["kdf"])
+            key = _derive(header, passphrase)
             header["check"] = seal.check_value(key)
-            _keys[header["id"]] = key
             _keyring_put(header["id"], key)
         try:
             paths.atomic_write(folder / journal.HEADER, json.dumps(header, indent=2) + "\n", overwrite=False)
