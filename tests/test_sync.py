@@ -320,3 +320,74 @@ def test_commands_that_cannot_ask_skip_the_sync_with_one_line(
     assert result.stderr.count("\n") == 1
     assert "sync skipped" in result.stderr and "SELFCARE_PASSPHRASE" in result.stderr
     assert result.stdout.strip()  # the status line all the same
+
+
+# --- a real transport: git --------------------------------------------------------------------
+
+
+def test_two_homes_syncing_through_clones_of_one_git_repository_end_alike(
+    homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import subprocess
+
+    git_env = {
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+
+    def git(cwd: Path, *args: str, check: bool = True) -> int:
+        return subprocess.run(["git", *args], cwd=cwd, env=git_env, check=check, capture_output=True).returncode
+
+    def exchange(home: str) -> None:
+        """What a person's cron job or hook would do between commands: commit, pull, push."""
+        clone = homes.home(home) / "Sync"
+        git(clone, "add", "-A")
+        git(clone, "commit", "-q", "--allow-empty", "-m", f"selfcare from {home}")
+        if git(clone, "ls-remote", "--exit-code", "origin", "main", check=False) == 0:
+            git(clone, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+        git(clone, "push", "-q", "origin", "HEAD:main")
+
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    homes.home("desk").mkdir()
+    git(homes.home("desk"), "clone", "-q", str(origin), "Sync")
+    git(homes.home("desk") / "Sync", "checkout", "-q", "-b", "main")
+
+    def at(home: str, moment: str) -> Run:
+        set_clock(monkeypatch, moment)
+        return homes.at(home)
+
+    at("desk", "2026-11-23T18:00:00+01:00")("log", NECK, "--pain-before", "5", "--pain-after", "3")
+    homes.at("desk")("sync", "init", str(homes.home("desk") / "Sync"), "--name", "desk")
+    exchange("desk")
+    homes.home("laptop").mkdir()
+    git(homes.home("laptop"), "clone", "-q", "-b", "main", str(origin), "Sync")
+    at("laptop", "2026-11-24T07:30:00+01:00")("sync", "init", str(homes.home("laptop") / "Sync"), "--name", "laptop")
+    exchange("laptop")
+    first = homes.at("laptop").json("history")[0]["id"]
+
+    # Offline on both: sessions on each, one deleted on the laptop, a rest day on the desk.
+    at("desk", "2026-11-25T18:00:00+01:00")("log", SIDE, "--note", "desk")
+    at("desk", "2026-11-26T08:00:00+01:00")("rest", "--date", "2026-11-26", "--reason", "travelling")
+    at("laptop", "2026-11-25T20:00:00+01:00")("log", NECK, "--note", "laptop")
+    at("laptop", "2026-11-26T21:00:00+01:00")("history", "delete", first[:8])
+    at("laptop", "2026-11-27T08:00:00+01:00")("log", SIDE)
+
+    exchange("desk")
+    exchange("laptop")
+    exchange("desk")
+    set_clock(monkeypatch, "2026-11-27T09:00:00+01:00")
+    views = {}
+    for home in ("desk", "laptop"):
+        run = homes.at(home)
+        views[home] = (run.json("history"), run.json("streak"))
+    assert views["desk"] == views["laptop"]
+    history, streak = views["desk"]
+    assert [s["note"] for s in history] == [None, "laptop", "desk"]
+    assert first not in {s["id"] for s in history}
+    assert (streak["current"], streak["total_days"]) == (2, 2)  # the 25th, a rest day, the 27th
