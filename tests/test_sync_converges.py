@@ -141,9 +141,8 @@ def play(w: World, op: tuple[Any, ...]) -> None:
         args = ["rest", "--date", op[2], *(["--reason", op[3]] if op[3] else [])]
         run(*args)
         w.at("single")(*args)
-    elif kind == "unrest":
-        if not run("rest", "--remove", "--date", op[2], code=None).exit_code:
-            w.at("single")("rest", "--remove", "--date", op[2], code=None)
+    elif kind == "unrest" and not run("rest", "--remove", "--date", op[2], code=None).exit_code:
+        w.at("single")("rest", "--remove", "--date", op[2], code=None)
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
