@@ -20,9 +20,7 @@ hashes of the bytes around it. Nothing here knows SQLite.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import EnvironmentFault
@@ -34,12 +32,11 @@ if TYPE_CHECKING:
 HEADER = "selfcare-sync.json"
 PREFIX = "journal-"
 SUFFIX = ".jsonl"
-DEVICE = re.compile(r"^[a-z0-9]{4,32}$")
 PRINT = 256  # bytes hashed at each end of what was read
 CHUNK = 1 << 20
 MAX_LINE = 1 << 20  # no event is near this; a longer "line" is damage, skipped
 TOO_LONG = b"\x00"  # what such a line reads as
-_TEMPORARY = re.compile(r"(^[.~]|~$|\.(tmp|part|partial|temp)$|\.syncthing\.)", re.IGNORECASE)
+_TEMPORARY_ENDS = ("~", ".tmp", ".part", ".partial", ".temp")  # sync tools' files in transit (lower case)
 
 
 def journal_name(device: str) -> str:
@@ -48,7 +45,8 @@ def journal_name(device: str) -> str:
 
 def is_journal(name: str) -> bool:
     """A device's journal or a sync tool's copy of one (conflict copies included)."""
-    return name.startswith(PREFIX) and not _TEMPORARY.search(name)
+    lower = name.lower()
+    return name.startswith(PREFIX) and not lower.endswith(_TEMPORARY_ENDS) and ".syncthing." not in lower
 
 
 def journals(folder: Path) -> list[Path]:
@@ -91,6 +89,8 @@ class Cursor(NamedTuple):
 
 
 def _hash(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()[:32]
 
 

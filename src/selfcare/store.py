@@ -979,12 +979,13 @@ class Store:
         cursors: dict[str, Cursor],
         valid: Callable[[JsonObject], bool] | None = None,
         flags_for: Callable[[Store, Session], list[Flag]] | None = None,
+        flags_since: str | None = None,
     ) -> Applied:
         """Merge events read from other devices, in one transaction: those not known yet are
         stored, each subject they touch is replayed from all its events (merge.py) and the
         result written over the log's rows; the journals' cursors move on in the same
-        transaction. Red flags of the sessions on and after the earliest day that changed are
-        worked out again from the merged log (`flags_for`)."""
+        transaction. Red flags of the sessions on and after the earliest day that changed (and
+        not before `flags_since`) are worked out again from the merged log (`flags_for`)."""
         import json
 
         from . import merge
@@ -1046,7 +1047,7 @@ class Store:
                 [(name, c.offset, c.line, c.head, c.tail) for name, c in cursors.items()],
             )
             if days and flags_for is not None:
-                self._reflag(db, min(days), flags_for)
+                self._reflag(db, max(min(days), flags_since or ""), flags_for)
         return Applied(new, profile)
 
     def _put_session(self, db: sqlite3.Connection, sid: str, wanted: JsonObject | None) -> set[str]:

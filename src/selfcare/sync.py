@@ -32,20 +32,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import uuid
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import journal, merge, paths
+from . import journal, paths
 from .errors import EnvironmentFault, SelfcareError
-from .merge import Event
 
+# Every command imports this module (to glance at the sync folder): what only a real sync needs
+# (merge, uuid, regular expressions) is imported where it is used.
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from datetime import datetime
     from pathlib import Path
 
+    from . import merge
+    from .merge import Event
     from .models import Flag, Profile, Session
     from .seal import Sealer
     from .store import Store
@@ -53,8 +53,11 @@ if TYPE_CHECKING:
 FORMAT = 1
 BATCH = 20_000  # events applied per transaction: memory stays flat for a journal of any length
 AHEAD_MS = 24 * 3600 * 1000  # a device whose clock is further ahead than this is named
-_HLC = re.compile(r"^(\d{13})\.(\d{5})\.([a-z0-9]{4,32})$")
-_KIND = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+# Red flags are worked out again for sessions of the last FLAG_DAYS that a sync changed: as far back
+# as the red-flag rules look, beyond the two weeks their limits last and the month a report shows.
+FLAG_DAYS = 60
+_HLC = r"^(\d{13})\.(\d{5})\.([a-z0-9]{4,32})$"
+_KIND = r"^[a-z][a-z0-9_.-]{0,63}$"
 PASSPHRASE_ENV = "SELFCARE_PASSPHRASE"  # noqa: S105 - the variable's name, not a passphrase
 KEYRING_SERVICE = "selfcare sync"
 
@@ -249,6 +252,8 @@ class BadLine(Exception):
 
 
 def _uuid(value: Any, what: str) -> str:
+    import uuid
+
     try:
         if isinstance(value, str) and str(uuid.UUID(value)) == value:
             return value
@@ -281,7 +286,7 @@ def session_ok(d: dict[str, Any]) -> bool:
 
 
 def _check_payload(kind: str, p: dict[str, Any]) -> None:
-    from . import limits
+    from . import limits, merge
 
     try:
         if kind == "session.add":
@@ -312,6 +317,10 @@ def _check_payload(kind: str, p: dict[str, Any]) -> None:
 
 def parse_event(text: bytes) -> Event:
     """An event from its journal line (JSON), every field checked; BadLine says what is wrong."""
+    import re
+
+    from .merge import Event
+
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -320,10 +329,10 @@ def parse_event(text: bytes) -> Event:
         raise BadLine("not an object")
     eid = _uuid(data.get("id"), "id")
     hlc, device, kind, payload = data.get("hlc"), data.get("device"), data.get("kind"), data.get("payload")
-    match = _HLC.match(hlc) if isinstance(hlc, str) else None
+    match = re.match(_HLC, hlc) if isinstance(hlc, str) else None
     if match is None or match.group(3) != device:
         raise BadLine("hlc is not a clock of its device")
-    if not isinstance(kind, str) or not _KIND.match(kind):
+    if not isinstance(kind, str) or not re.match(_KIND, kind):
         raise BadLine("kind is not a kind")
     if not isinstance(payload, dict):
         raise BadLine("payload is not an object")
@@ -341,18 +350,17 @@ def line_of(event: Event, sealer: Sealer) -> bytes:
 # --- results -------------------------------------------------------------------------
 
 
-@dataclass
 class Synced:
     """What a sync did, for `selfcare sync` to say (and automatic syncs to keep quiet about)."""
 
-    sent: int = 0  # events of this device copied to its journal
-    received: list[merge.Tally] = field(default_factory=list)  # new events from other devices
-    names: dict[str, str] = field(default_factory=dict)  # device id -> name
-    profile: list[str] = field(default_factory=list)  # profile keys written into config.yaml
-    unknown: int = 0  # new events of kinds this version does not know, kept
-    reread: list[str] = field(default_factory=list)  # journals read again from their start
-    warnings: list[str] = field(default_factory=list)  # lines skipped, clocks ahead...
-    skipped: str | None = None  # why no sync was made (a passphrase this command cannot ask for)
+    def __init__(self) -> None:
+        self.sent = 0  # events of this device copied to its journal
+        self.received: list[merge.Tally] = []  # new events from other devices
+        self.names: dict[str, str] = {}  # device id -> name
+        self.profile: list[str] = []  # profile keys written into config.yaml
+        self.unknown = 0  # new events of kinds this version does not know, kept
+        self.reread: list[str] = []  # journals read again from their start
+        self.warnings: list[str] = []  # lines skipped, clocks ahead...
 
     def name(self, device: str) -> str:
         return self.names.get(device) or f"device {device}"
@@ -383,6 +391,8 @@ def init(
     flags_for: Callable[[Store, Session], list[Flag]] | None = None,
 ) -> tuple[Settings, Synced]:
     """Set sync up with `folder`; returns the settings and what the first sync did."""
+    import uuid
+
     from . import seal
 
     if folder.exists() and not folder.is_dir():
@@ -501,6 +511,7 @@ def pull(
     flags_for: Callable[[Store, Session], list[Flag]] | None = None,
 ) -> Synced:
     """Send what this device has not sent, then read and merge what the others wrote."""
+    from . import merge
     from .seal import Unsealable
 
     synced = Synced()
@@ -513,8 +524,12 @@ def pull(
     now_ms = int(now.timestamp() * 1000)
     ahead: dict[str, int] = {}
 
+    from datetime import timedelta
+
+    flags_since = (now.date() - timedelta(days=FLAG_DAYS)).isoformat()
+
     def flush() -> None:
-        applied = store.apply_events(new, dict(seen), session_ok, flags_for)
+        applied = store.apply_events(new, dict(seen), session_ok, flags_for, flags_since)
         synced.received.extend(merge.tally(applied.new))
         synced.unknown += sum(1 for e in applied.new if e.kind not in merge.KNOWN_KINDS)
         wanted_profile.update(applied.profile)
