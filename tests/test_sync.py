@@ -120,6 +120,17 @@ def test_a_deletion_wins_over_a_correction_made_meanwhile_on_another_device(home
     assert homes.at("desk").json("history") == []
 
 
+def test_a_correction_of_length_reaches_the_other_device_with_its_practices_seconds(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    sid = homes.at("desk").json("log", NECK, SIDE, "--minutes", "10")["id"]
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    homes.at("laptop")("history", "edit", sid[:8], "--minutes", "4")
+    desk = homes.at("desk").json("history")[0]
+    assert desk == homes.at("laptop").json("history")[0]
+    assert desk["seconds"] == 240 and sum(desk["practice_seconds"]) <= 240
+
+
 def test_a_half_synced_last_line_waits_until_it_is_complete(homes: Homes, tmp_path: Path):
     folder = tmp_path / "Sync"
     homes.at("desk")("sync", "init", str(folder), "--name", "desk")

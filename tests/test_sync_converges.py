@@ -133,7 +133,8 @@ def play(w: World, op: tuple[Any, ...]) -> None:
         if not known:
             return
         sid = known[op[2] % len(known)]
-        args = ["history", "delete", sid] if kind == "delete" else ["history", "edit", sid, "--pain-after", str(op[3])]
+        edit = ["--pain-after", str(op[3])] if op[3] % 2 else ["--minutes", str(1 + op[3])]
+        args = ["history", "delete", sid] if kind == "delete" else ["history", "edit", sid, *edit]
         run(*args)
         args[2] = w.ref_ids[sid]
         w.at("single")(*args, code=None)  # refused when a deletion reached the single device first

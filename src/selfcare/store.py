@@ -518,6 +518,14 @@ class Store:
         if not changed and before.practice_seconds == after.practice_seconds:
             return
         words = {"day": "date"}
+
+        # The practices' seconds follow the session's length: a device replaying the edit needs
+        # them too, or its practices would add up to more than the session.
+        resplit = before.practice_seconds != after.practice_seconds
+
+        def shares(s: Session) -> JsonObject:
+            return {"practice_seconds": list(s.practice_seconds)} if resplit else {}
+
         with self.transaction() as db:
             db.execute(
                 "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
@@ -546,8 +554,8 @@ class Store:
                 "session.edit",
                 {
                     "id": after.id,
-                    "set": {words.get(f, f): getattr(after, f) for f in changed},
-                    "was": {words.get(f, f): getattr(before, f) for f in changed},
+                    "set": {words.get(f, f): getattr(after, f) for f in changed} | shares(after),
+                    "was": {words.get(f, f): getattr(before, f) for f in changed} | shares(before),
                 },
             )
 
