@@ -131,6 +131,15 @@ def test_a_correction_of_length_reaches_the_other_device_with_its_practices_seco
     assert desk["seconds"] == 240 and sum(desk["practice_seconds"]) <= 240
 
 
+def test_a_session_from_another_device_raises_its_red_flag_here_too(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    homes.at("laptop")("log", NECK, "--pain-before", "8", "--pain-after", "8")
+    flags = [homes.at(home).json("report")["flags"] for home in ("laptop", "desk")]
+    assert flags[0] == flags[1] and len(flags[0]) == 1
+
+
 def test_a_half_synced_last_line_waits_until_it_is_complete(homes: Homes, tmp_path: Path):
     folder = tmp_path / "Sync"
     homes.at("desk")("sync", "init", str(folder), "--name", "desk")

