@@ -411,3 +411,13 @@ def test_two_homes_syncing_through_clones_of_one_git_repository_end_alike(
     assert [s["note"] for s in history] == [None, "laptop", "desk"]
     assert first not in {s["id"] for s in history}
     assert (streak["current"], streak["total_days"]) == (2, 2)  # the 25th, a rest day, the 27th
+
+
+def test_a_device_whose_clock_runs_ahead_is_named(homes: Homes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    set_clock(monkeypatch, "2026-11-29T09:00:00+01:00")  # two days ahead
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    set_clock(monkeypatch, "2026-11-27T09:00:00+01:00")
+    result = homes.at("desk")("sync")
+    assert "laptop's clock is 48 hours ahead of this one's" in result.stderr

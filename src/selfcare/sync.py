@@ -512,6 +512,7 @@ def pull(
 ) -> Synced:
     """Send what this device has not sent, then read and merge what the others wrote."""
     from . import merge
+    from .hlc import ahead_by
     from .seal import Unsealable
 
     synced = Synced()
@@ -556,9 +557,9 @@ def pull(
                     synced.warnings.append(f"{path}:{line.number}: a line was skipped ({exc})")
                 bad += 1
                 continue
-            wall = int(event.hlc[:13])
-            if wall > now_ms + AHEAD_MS:
-                ahead[event.device] = max(ahead.get(event.device, 0), wall - now_ms)
+            by = ahead_by(event.hlc, now_ms)
+            if by > AHEAD_MS:
+                ahead[event.device] = max(ahead.get(event.device, 0), by)
             new.append(event)
             if len(new) >= BATCH:
                 seen[path.name] = journal.cursor_at(path, line)
