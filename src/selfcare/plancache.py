@@ -43,8 +43,11 @@ def log_state(db: Path) -> list[list[int]] | None:
 def key(day: str, request: Request, library_key: list[Any] | None, db: Path) -> list[Any] | None:
     if library_key is None:
         return None
+    from . import __version__
+
     return [
         VERSION,
+        __version__,  # a new release may plan differently: its first run plans afresh
         day,
         [list(v) if isinstance(v, tuple) else v for v in request],
         library_key,

@@ -277,10 +277,11 @@ def eligibility(library: Iterable[Practice], request: Request, history: History 
             gentler.setdefault(variant.id, (p.id, careful[0]))
             del safe[p.id]
             excluded.append(Excluded(p.id, "gentler-variant", careful[0], detail=variant.id))
-    left_out: dict[str, int] = {}
+    kept_out: dict[str, set[str]] = {}  # condition -> the practices it keeps out (each counted once)
     for ex in excluded:
         if ex.condition is not None:
-            left_out[ex.condition] = left_out.get(ex.condition, 0) + 1
+            kept_out.setdefault(ex.condition, set()).add(ex.practice)
+    left_out = {c: len(ids) for c, ids in kept_out.items()}
     return Eligibility(safe, tuple(excluded), gentler, left_out)
 
 

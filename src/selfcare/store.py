@@ -527,22 +527,7 @@ class Store:
             return {"practice_seconds": list(s.practice_seconds)} if resplit else {}
 
         with self.transaction() as db:
-            db.execute(
-                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
-                "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
-                (
-                    after.day,
-                    after.logged_at,
-                    _timestamp(after.logged_at),
-                    after.seconds,
-                    after.pain_before,
-                    after.pain_after,
-                    after.stress_before,
-                    after.stress_after,
-                    after.note,
-                    after.id,
-                ),
-            )
+            _update(db, after)
             for pid, secs in zip(after.practices, after.practice_seconds, strict=False):
                 db.execute(
                     "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? "
@@ -643,22 +628,7 @@ class Store:
                 return None
             names = {"date": "day"}
             after = before._replace(**{names.get(k, k): v for k, v in p["was"].items()})
-            db.execute(
-                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
-                "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
-                (
-                    after.day,
-                    after.logged_at,
-                    _timestamp(after.logged_at),
-                    after.seconds,
-                    after.pain_before,
-                    after.pain_after,
-                    after.stress_before,
-                    after.stress_after,
-                    after.note,
-                    after.id,
-                ),
-            )
+            _update(db, after)
             self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
             return change
         if change.kind == "rest.add":
@@ -1287,6 +1257,26 @@ def _practice_rows(s: Session) -> list[tuple[str, int, str, int, int, str]]:
     skipped = s.skipped_seconds or (0,) * len(s.skipped)
     rows += [(pid, secs, "skipped") for pid, secs in zip(s.skipped, skipped, strict=False)]
     return [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)]
+
+
+def _update(db: sqlite3.Connection, s: Session) -> None:
+    """A session's own values (not its practices) set to `s`'s."""
+    db.execute(
+        "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
+        "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
+        (
+            s.day,
+            s.logged_at,
+            _timestamp(s.logged_at),
+            s.seconds,
+            s.pain_before,
+            s.pain_after,
+            s.stress_before,
+            s.stress_after,
+            s.note,
+            s.id,
+        ),
+    )
 
 
 def _insert(db: sqlite3.Connection, s: Session) -> None:

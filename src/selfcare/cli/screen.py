@@ -162,6 +162,24 @@ def draw(view: View, width: int = 60) -> Panel:
     return Panel(Group(*lines), title="selfcare", title_align="left", border_style=style, width=width + 4)
 
 
+def frame(view: View, width: int) -> tuple[object, ...]:
+    """What the screen shows, in a few numbers: the screen is redrawn only when they change
+    (a guided session waits mostly, and should cost next to nothing while it does)."""
+    done = 1 - (view.session_left / view.session_total if view.session_total else 0)
+    return (
+        view.state,
+        view.practice_no,
+        view.segment,
+        round(view.remaining),
+        round(view.practice_left),
+        view.count,
+        round(view.fill * width),
+        round((1 - view.fraction) * (width - 7)),
+        round(done * (width - 20)),
+        round(view.session_left),
+    )
+
+
 def play(
     guide: Guide,
     keys: Keys,
@@ -184,6 +202,7 @@ def play(
     out = out or console()
     width = max(30, min(70, out.width - 6))
     rung = guide.changes
+    shown = frame(guide.view(), width)
     try:
         with keys.raw(), Live(render(guide.view(), width), console=out, auto_refresh=False, transient=False) as live:
             while not guide.done:
@@ -196,7 +215,10 @@ def play(
                     if guide.changes != rung and not quiet:
                         out.bell()
                     rung = guide.changes
-                    live.update(render(guide.view(), width), refresh=True)
+                    view = guide.view()
+                    if frame(view, width) != shown:
+                        shown = frame(view, width)
+                        live.update(render(view, width), refresh=True)
                 except KeyboardInterrupt:
                     guide.press("q", now())
     except KeyboardInterrupt:  # while the screen opened or closed
