@@ -421,3 +421,15 @@ def test_a_device_whose_clock_runs_ahead_is_named(homes: Homes, tmp_path: Path, 
     set_clock(monkeypatch, "2026-11-27T09:00:00+01:00")
     result = homes.at("desk")("sync")
     assert "laptop's clock is 48 hours ahead of this one's" in result.stderr
+
+
+def test_undoing_a_correction_of_length_agrees_on_both_devices(homes: Homes, tmp_path: Path):
+    folder = tmp_path / "Sync"
+    homes.at("desk")("sync", "init", str(folder), "--name", "desk")
+    sid = homes.at("desk").json("log", NECK, SIDE, "--minutes", "10")["id"]
+    homes.at("laptop")("sync", "init", str(folder), "--name", "laptop")
+    homes.at("desk")("history", "edit", sid[:8], "--minutes", "4")
+    homes.at("desk")("undo")
+    desk = homes.at("desk").json("history")[0]
+    assert desk == homes.at("laptop").json("history")[0]
+    assert desk["seconds"] == 600 and sum(desk["practice_seconds"]) == 600

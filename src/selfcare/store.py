@@ -528,12 +528,7 @@ class Store:
 
         with self.transaction() as db:
             _update(db, after)
-            for pid, secs in zip(after.practices, after.practice_seconds, strict=False):
-                db.execute(
-                    "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? "
-                    "AND status != 'skipped'",
-                    (secs, after.id, pid),
-                )
+            _update_shares(db, after)
             self._event(
                 db,
                 "session.edit",
@@ -629,6 +624,8 @@ class Store:
             names = {"date": "day"}
             after = before._replace(**{names.get(k, k): v for k, v in p["was"].items()})
             _update(db, after)
+            if "practice_seconds" in p["was"]:
+                _update_shares(db, after)
             self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
             return change
         if change.kind == "rest.add":
@@ -1277,6 +1274,15 @@ def _update(db: sqlite3.Connection, s: Session) -> None:
             s.id,
         ),
     )
+
+
+def _update_shares(db: sqlite3.Connection, s: Session) -> None:
+    """The seconds of a session's practices (those done or begun) set to `s`'s."""
+    for pid, secs in zip(s.practices, s.practice_seconds, strict=False):
+        db.execute(
+            "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? AND status != 'skipped'",
+            (secs, s.id, pid),
+        )
 
 
 def _insert(db: sqlite3.Connection, s: Session) -> None:
