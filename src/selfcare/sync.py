@@ -125,10 +125,30 @@ def unchanged(s: Settings) -> bool:
     return bool(jsoncache.read(seen_file(), [str(s.folder), s.device]) == _signature(s))
 
 
-def _remember(s: Settings) -> None:
+def _remember_own(s: Settings) -> None:
+    """After sending: the remembered signature takes this device's journal as it is now, and keeps
+    the others as they were last read (one that changed meanwhile is still news)."""
     from . import jsoncache
 
-    jsoncache.write(seen_file(), [str(s.folder), s.device], _signature(s))
+    key = [str(s.folder), s.device]
+    seen = jsoncache.read(seen_file(), key)
+    if not isinstance(seen, list) or len(seen) != 2 or not isinstance(seen[0], list):
+        return
+    own = s.own_journal()
+    try:
+        st = own.stat()
+    except OSError:
+        return
+    files = [f for f in seen[0] if not (isinstance(f, list) and f[:1] == [own.name])]
+    files.append([own.name, st.st_size, st.st_mtime_ns])
+    files.sort()
+    jsoncache.write(seen_file(), key, [files, seen[1]])
+
+
+def _remember(s: Settings, signature: list[Any]) -> None:
+    from . import jsoncache
+
+    jsoncache.write(seen_file(), [str(s.folder), s.device], signature)
 
 
 # --- keys --------------------------------------------------------------------------
@@ -518,6 +538,8 @@ def pull(
     synced = Synced()
     store.record_profile(_profile_values(profile))  # changes made here since the last sync become events
     synced.sent = push(store, s, sealer)
+    # Taken before the journals are read: one that grows while they are read is news next time.
+    before = _signature(s)
     cursors = store.sync_cursors()
     new: list[Event] = []
     seen: dict[str, journal.Cursor] = {}
@@ -578,7 +600,8 @@ def pull(
     if wanted_profile:
         _apply_profile(wanted_profile, profile, synced)
         store.record_profile(_profile_values(_reload_profile()), applied=True)
-    _remember(s)
+        before[1] = _signature(s)[1]  # config.yaml as this sync left it
+    _remember(s, before)
     return synced
 
 
@@ -607,7 +630,8 @@ def sync(
 def send(store: Store, s: Settings, *, ask: Callable[[], str] | None) -> int:
     """After a change here: copy its events to this device's journal."""
     sent = push(store, s, sealer_for(s, ask))
-    _remember(s) if sent else None
+    if sent:
+        _remember_own(s)  # its own journal grew: that is no news for the next command
     return sent
 
 
