@@ -445,6 +445,7 @@ def init(
     settings = Settings(folder.resolve(), device, _device_name(name), encrypt)
     sealer = sealer_for(settings, ask)
     store.start_sync(device, settings.name, _profile_values(profile))
+    store.forget_cursors()  # a folder set up anew is read from the start (merging ignores repeats)
     _save_settings(settings)
     result = pull(store, settings, sealer, now, profile=profile, flags_for=flags_for)
     return settings, result
