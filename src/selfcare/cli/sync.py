@@ -46,12 +46,15 @@ def sync(ctx: typer.Context) -> None:
 def init(
     folder: Annotated[
         Path,
-        typer.Argument(help="A folder you already sync (Syncthing, Dropbox, Nextcloud, iCloud Drive, a git clone)."),
+        typer.Argument(
+            metavar="FOLDER",
+            help="A folder you already sync (Syncthing, Dropbox, Nextcloud, iCloud Drive, a git clone).",
+        ),
     ],
     encrypt: Annotated[
         bool,
         typer.Option(
-            "--encrypt", help="Encrypt end to end with a passphrase (every device needs it); needs selfcare[encrypt]."
+            "--encrypt", help="Encrypt end to end with a passphrase (every device needs it); needs the 'encrypt' extra."
         ),
     ] = False,
     name: Annotated[
