@@ -251,6 +251,27 @@ def main() -> int:
                 a / b,
                 1.3,
             )
+        if wanted("command line"):
+            # Any other command builds the whole Typer command line, shell completion included.
+            a, b = side_by_side([*SELFCARE, "routines", "show", "breath-box"], env_for(year), BARE, bare_env, runs)
+            row(
+                "selfcare routines show ID (the whole command line) vs bare Typer app",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                1.6,
+            )
+        if wanted("completion"):
+            # What the shell runs on TAB: `selfcare log neck-<TAB>` lists practice ids from the library's cache.
+            asked = dict(
+                env_for(year), _SELFCARE_COMPLETE="complete_bash", COMP_WORDS="selfcare log neck-", COMP_CWORD="2"
+            )
+            a, b = side_by_side(SELFCARE, asked, BARE, bare_env, runs)
+            row(
+                "shell completion of practice ids vs bare Typer app",
+                f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                a / b,
+                1.6,
+            )
         if wanted("status"):
             # Run before every prompt: measured against starting Python itself, in the same venv.
             a, b = side_by_side(

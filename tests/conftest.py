@@ -29,6 +29,14 @@ settings.register_profile("explore", deadline=None)
 _profile = {"name": os.environ.get("HYPOTHESIS_PROFILE", "ci")}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite the screens kept in tests/snapshots/ from what the program shows now (then review the diff)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if "HYPOTHESIS_PROFILE" not in os.environ and config.getoption("markexpr", "") == "not slow":
         _profile["name"] = "quick"

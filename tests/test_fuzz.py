@@ -651,18 +651,26 @@ def assert_exit_0_or_one_line(result: Any, what: str) -> None:
 @pytest.mark.slow
 @fuzz(100)
 @given(content=st.one_of(any_routine_file, st.binary(max_size=200)))
-def test_routines_validate_exits_0_or_2_with_one_line(run, tmp_path: Path, content: str | bytes) -> None:
+def test_routines_validate_exits_0_or_2_with_a_line_a_problem(run, tmp_path: Path, content: str | bytes) -> None:
+    """validate names every problem: one line each, each naming the file, and a count when there are several."""
     path = tmp_path / "mine.yaml"
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8", errors="surrogatepass")
     result = run("routines", "validate", str(path), code=None)
-    assert_exit_0_or_one_line(result, f"routines validate {content!r}")
+    what = f"routines validate {content!r}"
+    assert "Traceback" not in result.output, f"{what}: traceback\n{result.output}"
     if result.exit_code == 0:
         assert "ok" in result.stdout
-    else:
-        assert str(path) in result.stderr, result.stderr
+        return
+    assert result.exit_code == 2, f"{what}: exit {result.exit_code}: {result.stderr!r}"
+    lines = result.stderr.strip().split("\n")
+    assert "\r" not in result.stderr and all(line.startswith("selfcare: ") for line in lines), (what, lines)
+    problems = lines if len(lines) == 1 else lines[:-1]
+    assert all(str(path) in line for line in problems), (what, lines)
+    if len(lines) > 1:
+        assert lines[-1] == f"selfcare: {len(problems)} problems in 1 of 1 file", (what, lines)
 
 
 # Tricky texts found while writing these tests, kept so they run every time.

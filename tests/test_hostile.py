@@ -167,7 +167,7 @@ SCREENS: dict[str, tuple[tuple[str, ...] | None, list[str]]] = {
         [visible(NAME), visible(SUMMARY), visible(STEP), visible(CAUTION), visible(EVIDENCE)],
     ),
     "routines validate": (("routines", "validate", "{file}"), [visible(FILE_NAME)]),
-    "history": (("history",), [visible(NAME), visible(NOTE), "[massage-therapist]"]),
+    "history": (("history",), [visible(NAME), visible(NOTE), "with a massage therapist"]),
     "report": (("report",), [visible(NAME), visible(PRO_NOTE)]),
     "log": (None, [visible(NAME)]),
     "rest": (("rest", "--date", "2026-11-24", "--reason", REASON), [visible(REASON)]),

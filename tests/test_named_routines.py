@@ -102,14 +102,16 @@ def test_a_hand_written_routine_is_checked_like_any_routine_file(run, home: Path
         (good.replace("name: morning", "name: Morning"), ["bad.yaml:2", "field 'name'", "kebab-case"]),
         (good.replace("ex-scapular-setting", "breath-relaxed"), ["bad.yaml:3", "listed twice"]),
         (good + "  - name: morning\n    practices: [breath-box]\n", ["bad.yaml:4", "already on line 2"]),
-        (good.replace("    practices:", "    steps:"), ["unknown field 'steps'"]),
+        (good.replace("    practices:", "    steps:"), ["missing required field 'practices'", "unknown field 'steps'"]),
     ):
         bad.write_text(text)
-        line = run.fails("routines", "validate", str(bad))
+        err = run("routines", "validate", str(bad), code=2).stderr
         for word in words:
-            assert word in line, (word, line)
+            assert word in err, (word, err)
     (folder / "mine.yaml").write_text(good.replace("breath-relaxed", "breath-relax"))
-    assert "mine.yaml:2" in run.fails("today")  # a broken file of one's own is named
+    today = run("today")  # a broken file of one's own is named, and skipped
+    assert "mine.yaml:2" in today.stderr and "warning: skipped" in today.stderr
+    assert "Start with" in today.stdout
 
 
 def test_start_name_plays_the_saved_practices_and_leaves_out_what_a_rule_keeps_out(run) -> None:

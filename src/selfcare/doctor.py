@@ -227,7 +227,11 @@ def checkup() -> list[Finding]:
         except SelfcareError as exc:
             return [("routines", "fail", exc.message)]
         own = sum(1 for p in lib if p.origin != "built-in")
-        return [("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})")]
+        found = [("routines", "ok", f"{len(lib)} practices ({own} of yours from {paths.user_routines_dir()})")]
+        # A file of one's own that does not read is skipped by every command; here it is named, with why.
+        for path, message in lib.skipped:
+            found.append(("routines", "warn", f"skipped {message}; check it with 'selfcare routines validate {path}'"))
+        return found
 
     findings += _safely("routines", paths.user_routines_dir(), routine_findings)
     return [(what, status, _line(detail)) for what, status, detail in findings]

@@ -22,18 +22,21 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from . import models
 from .errors import RoutineError, suggest, unknown
 from .models import Caution, Evidence, Pacing, Practice, Reps, Routine, Step
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
+
+T = TypeVar("T")
 
 MAX_BYTES = 1 << 20
 MAX_PRACTICE_SECONDS = 3600
-CACHE_VERSION = 3  # 2: structured cautions, movements, family, min_cycles, unstated; 3: reps, prefer_if, routines
+CACHE_VERSION = 4  # 2: structured cautions, movements, family, min_cycles, unstated; 3: reps, prefer_if, routines;
+# 4: the files skipped
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 PRACTICE_FIELDS = (
@@ -78,20 +81,48 @@ def builtin_dir() -> Path:
     return here.parent.parent / "routines"
 
 
+Skipped = tuple[str, str]  # a file of one's own left out of the library: (its path, what is wrong, in a line)
+
+
+class RoutineProblems(RoutineError):
+    """Every problem found in one routine file; it reads as the first, with a count of the others."""
+
+    def __init__(self, problems: list[RoutineError]) -> None:
+        first = problems[0]
+        more = len(problems) - 1
+        tail = f"; and {more} more problem{'s' if more != 1 else ''}" if more else ""
+        super().__init__(
+            first.path,
+            first.problem + tail,
+            line=first.line,
+            practice=first.practice,
+            field=first.field,
+            routine=first.routine,
+        )
+        self.problems = problems
+
+
+def problems_of(error: RoutineError) -> list[RoutineError]:
+    return list(error.problems) if isinstance(error, RoutineProblems) else [error]
+
+
 class Library:
     """The practices by id, in load order, and a person's named routines; `key` names the files it was read from."""
 
-    __slots__ = ("key", "practices", "routines")
+    __slots__ = ("key", "practices", "routines", "skipped")
 
     def __init__(
         self,
         practices: dict[str, Practice],
         key: list[Any] | None = None,
         routines: dict[str, Routine] | None = None,
+        skipped: list[Skipped] | None = None,
     ) -> None:
         self.practices = practices
         self.key = key
         self.routines = routines or {}
+        # The person's own files left out because they do not read: (path, the problem in a line).
+        self.skipped = skipped or []
 
     def __iter__(self) -> Iterator[Practice]:
         return iter(self.practices.values())
@@ -113,10 +144,29 @@ class _Ctx:
         self.path = path
         self.practice: str | None = None
         self.routine: str | None = None
+        # Every problem found so far: a file is read to its end, so that one run names them all.
+        self.errors: list[RoutineError] = []
 
     def fail(self, node: Any, problem: str, field: str | None = None) -> RoutineError:
         line = node.start_mark.line + 1 if node is not None else None
         return RoutineError(self.path, problem, line=line, practice=self.practice, field=field, routine=self.routine)
+
+    def report(self, node: Any, problem: str, field: str | None = None) -> None:
+        self.errors.append(self.fail(node, problem, field))
+
+    def check(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """parse(*args), or None once its problem is noted."""
+        try:
+            return parse(*args, **kwargs)
+        except RoutineError as exc:
+            self.errors.append(exc)
+            return None
+        except _Noted:
+            return None
+
+
+class _Noted(Exception):
+    """A part that cannot be read whose problem is noted already (a typo in a field's name)."""
 
 
 def _read_text(path: Path, label: str) -> str:
@@ -149,32 +199,43 @@ def parse_text(text: str, label: str) -> list[Practice]:
 
 
 def parse_document(text: str, label: str) -> tuple[list[Practice], list[Routine]]:
-    """The practices and the named routines in one routine file's text; raises RoutineError."""
+    """The practices and the named routines in one routine file's text.
+
+    Raises RoutineError: a RoutineProblems naming every problem in the file, except
+    that YAML that does not parse, or that has no usable shape, stops at that problem.
+    """
     ctx = _Ctx(label)
     root = _compose(text, ctx)
     if root is None:
         raise RoutineError(label, "file is empty; it needs a 'practices:' list (or a 'routines:' list)")
     _refuse_aliases(root, ctx)
     top = _mapping(root, ctx, None, "the file")
-    _only(top, TOP_FIELDS, ctx, "at the top of the file")
+    meant = _only(top, TOP_FIELDS, ctx, "at the top of the file")
     if "title" in top:
-        _text(top["title"][1], ctx, "title", limit=200)
-    if "practices" not in top and "routines" not in top:
-        raise ctx.fail(root, "the file needs a 'practices:' list (or a 'routines:' list)", "practices")
-    routines = _routines(top["routines"][1], ctx) if "routines" in top else []
-    items = _sequence(top["practices"][1], ctx, "practices") if "practices" in top else []
-    practices = []
+        ctx.check(_text, top["title"][1], ctx, "title", limit=200)
+    if "practices" not in top and "routines" not in top and not {"practices", "routines"} & meant:
+        ctx.report(root, "the file needs a 'practices:' list (or a 'routines:' list)", "practices")
+    routines = (ctx.check(_routines, top["routines"][1], ctx) or []) if "routines" in top else []
+    items = (ctx.check(_sequence, top["practices"][1], ctx, "practices") or []) if "practices" in top else []
+    practices: list[tuple[Any, Practice]] = []
     for node in items:
         ctx.practice = None
-        practices.append(_practice(node, ctx))
+        practice = ctx.check(_practice, node, ctx)
+        if practice is not None:
+            practices.append((node, practice))
     ctx.practice = None
     seen: dict[str, int] = {}
-    for node, practice in zip(items, practices, strict=False):
+    for node, practice in practices:
         if practice.id in seen:
             ctx.practice = practice.id
-            raise ctx.fail(node, f"duplicate id (first used on line {seen[practice.id]})", "id")
-        seen[practice.id] = node.start_mark.line + 1
-    return practices, routines
+            ctx.report(node, f"duplicate id (first used on line {seen[practice.id]})", "id")
+            ctx.practice = None
+        else:
+            seen[practice.id] = node.start_mark.line + 1
+    if ctx.errors:
+        found = sorted(ctx.errors, key=lambda e: e.line or 0)  # in the order of the file
+        raise found[0] if len(found) == 1 else RoutineProblems(found)
+    return [p for _, p in practices], routines
 
 
 def parse_file(path: Path, label: str | None = None, origin: str = "built-in") -> list[Practice]:
@@ -199,37 +260,45 @@ def _routines(node: Any, ctx: _Ctx) -> list[Routine]:
     seen: dict[str, int] = {}
     for item in _sequence(node, ctx, "routines"):
         ctx.routine = None
-        fields = _mapping(item, ctx, "routines", "each routine")
-        if "name" in fields:
-            name = _text(fields["name"][1], ctx, "name", limit=64)
-            if not ID_PATTERN.match(name):
-                raise ctx.fail(fields["name"][1], f"'{_short(name)}' is not kebab-case (like 'desk-break')", "name")
-            ctx.routine = name
-        _only(fields, ROUTINE_FIELDS, ctx, "in a routine")
-        for required in ROUTINE_FIELDS:
-            if required not in fields:
-                raise ctx.fail(item, f"missing required field '{required}'", required)
-        name = str(ctx.routine)
-        if name in seen:
-            raise ctx.fail(item, f"a routine of this name is already on line {seen[name]}", "name")
-        seen[name] = item.start_mark.line + 1
-        entries = _sequence(fields["practices"][1], ctx, "practices")
-        if not entries:
-            raise ctx.fail(fields["practices"][1], "needs at least one practice", "practices")
-        if len(entries) > MAX_ROUTINE_PRACTICES:
-            problem = f"lists {len(entries)} practices; a routine holds at most {MAX_ROUTINE_PRACTICES}"
-            raise ctx.fail(fields["practices"][1], problem, "practices")
-        ids: list[str] = []
-        for entry in entries:
-            pid = _text(entry, ctx, "practices", limit=64)
-            if not ID_PATTERN.match(pid):
-                raise ctx.fail(entry, f"'{_short(pid)}' is not a practice id (kebab-case)", "practices")
-            if pid in ids:
-                raise ctx.fail(entry, f"'{pid}' is listed twice", "practices")
-            ids.append(pid)
-        found.append(Routine(name, tuple(ids), ctx.path, item.start_mark.line + 1))
+        routine = ctx.check(_routine, item, ctx, seen)
+        if routine is not None:
+            found.append(routine)
     ctx.routine = None
     return found
+
+
+def _routine(item: Any, ctx: _Ctx, seen: dict[str, int]) -> Routine:
+    fields = _mapping(item, ctx, "routines", "each routine")
+    if "name" in fields:
+        name = _text(fields["name"][1], ctx, "name", limit=64)
+        if not ID_PATTERN.match(name):
+            raise ctx.fail(fields["name"][1], f"'{_short(name)}' is not kebab-case (like 'desk-break')", "name")
+        ctx.routine = name
+    meant = _only(fields, ROUTINE_FIELDS, ctx, "in a routine")
+    for required in ROUTINE_FIELDS:
+        if required not in fields:
+            if required in meant:  # said already, as a typo
+                raise _Noted
+            raise ctx.fail(item, f"missing required field '{required}'", required)
+    name = str(ctx.routine)
+    if name in seen:
+        raise ctx.fail(item, f"a routine of this name is already on line {seen[name]}", "name")
+    seen[name] = item.start_mark.line + 1
+    entries = _sequence(fields["practices"][1], ctx, "practices")
+    if not entries:
+        raise ctx.fail(fields["practices"][1], "needs at least one practice", "practices")
+    if len(entries) > MAX_ROUTINE_PRACTICES:
+        problem = f"lists {len(entries)} practices; a routine holds at most {MAX_ROUTINE_PRACTICES}"
+        raise ctx.fail(fields["practices"][1], problem, "practices")
+    ids: list[str] = []
+    for entry in entries:
+        pid = _text(entry, ctx, "practices", limit=64)
+        if not ID_PATTERN.match(pid):
+            raise ctx.fail(entry, f"'{_short(pid)}' is not a practice id (kebab-case)", "practices")
+        if pid in ids:
+            raise ctx.fail(entry, f"'{pid}' is listed twice", "practices")
+        ids.append(pid)
+    return Routine(name, tuple(ids), ctx.path, item.start_mark.line + 1)
 
 
 def _refuse_aliases(root: Any, ctx: _Ctx) -> None:
@@ -289,12 +358,19 @@ def _mapping(node: Any, ctx: _Ctx, field: str | None, what: str) -> dict[str, tu
     return out
 
 
-def _only(fields: dict[str, tuple[Any, Any]], allowed: Iterable[str], ctx: _Ctx, where: str) -> None:
+def _only(fields: dict[str, tuple[Any, Any]], allowed: Iterable[str], ctx: _Ctx, where: str) -> set[str]:
+    """Notes each field that is not allowed here (reading goes on); returns the allowed names
+    that the unknown ones look like a typo of, so that a missing field is not said twice."""
+    import difflib
+
     allowed = tuple(allowed)
+    meant: set[str] = set()
     for name, (key, _) in fields.items():
         if name not in allowed:
             hint = suggest(name, allowed) or f"; allowed: {', '.join(allowed)}"
-            raise ctx.fail(key, f"unknown field '{name}' {where}{hint}", name)
+            ctx.report(key, f"unknown field '{name}' {where}{hint}", name)
+            meant.update(difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6))
+    return meant
 
 
 def _sequence(node: Any, ctx: _Ctx, field: str) -> list[Any]:
@@ -369,164 +445,211 @@ def _words(node: Any, ctx: _Ctx, field: str, vocab: Iterable[str], what: str, *,
 # --- a practice -------------------------------------------------------------
 
 
-def _practice(node: Any, ctx: _Ctx) -> Practice:
+def _practice(node: Any, ctx: _Ctx) -> Practice | None:
+    """One practice, or None when it has problems (each noted in ctx: every field is read)."""
+    start = len(ctx.errors)
     fields = _mapping(node, ctx, None, "each practice")
     if "id" in fields:
-        id_node = fields["id"][1]
-        practice_id = _text(id_node, ctx, "id", limit=64)
-        if not ID_PATTERN.match(practice_id):
-            raise ctx.fail(id_node, f"'{practice_id}' is not kebab-case (like 'neck-trap-squeeze')", "id")
-        ctx.practice = practice_id
-    _only(fields, PRACTICE_FIELDS, ctx, "in a practice")
+        ctx.check(_practice_id, fields["id"][1], ctx)
+    meant = _only(fields, PRACTICE_FIELDS, ctx, "in a practice")
     for name in ("id", "name", "kind", "areas", "goals", "summary"):
-        if name not in fields:
-            raise ctx.fail(node, f"missing required field '{name}'", name)
+        if name not in fields and name not in meant:
+            ctx.report(node, f"missing required field '{name}'", name)
 
     def val(name: str) -> Any:
         return fields[name][1]
 
-    kind = _word(val("kind"), ctx, "kind", models.KINDS, "kind")
+    def field(name: str, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        return ctx.check(parse, val(name), ctx, *args, **kwargs) if name in fields else None
+
+    kind = field("kind", _word, "kind", models.KINDS, "kind")
     data: dict[str, Any] = {
         "id": ctx.practice,
-        "name": _text(val("name"), ctx, "name", TEXT_LIMITS["name"]),
+        "name": field("name", _text, "name", TEXT_LIMITS["name"]),
         "kind": kind,
-        "areas": _words(val("areas"), ctx, "areas", models.AREAS, "area", required=True),
-        "goals": _words(val("goals"), ctx, "goals", models.GOALS, "goal", required=True),
-        "summary": _text(val("summary"), ctx, "summary", TEXT_LIMITS["summary"]),
+        "areas": field("areas", _words, "areas", models.AREAS, "area", required=True),
+        "goals": field("goals", _words, "goals", models.GOALS, "goal", required=True),
+        "summary": field("summary", _text, "summary", TEXT_LIMITS["summary"]),
     }
+    before_steps = len(ctx.errors)
     if "steps" in fields:
-        steps = tuple(_step(item, ctx) for item in _sequence(val("steps"), ctx, "steps"))
-        data["steps"] = steps
-    if "pacing" in fields:
-        if kind != "breathing":
-            raise ctx.fail(fields["pacing"][0], "only breathing practices have pacing", "pacing")
-        data["pacing"] = _pacing(val("pacing"), ctx)
-    if "reps" in fields:
-        if kind != "exercise":
-            raise ctx.fail(fields["reps"][0], "only exercises have reps", "reps")
-        data["reps"] = _reps(val("reps"), ctx)
-    if not data.get("steps") and "pacing" not in data and "reps" not in data:
-        where = fields["steps"][1] if "steps" in fields else node
+        steps = [ctx.check(_step, item, ctx) for item in field("steps", _sequence, "steps") or []]
+        data["steps"] = tuple(step for step in steps if step is not None)
+    for name, own in (("pacing", "breathing"), ("reps", "exercise")):
+        if name not in fields:
+            continue
+        if kind is not None and kind != own:
+            ctx.report(
+                fields[name][0],
+                f"only {'breathing practices' if own == 'breathing' else 'exercises'} have {name}",
+                name,
+            )
+            continue
+        value = field(name, _pacing if name == "pacing" else _reps)
+        if value is not None:
+            data[name] = value
+    nothing = not data.get("steps") and "pacing" not in data and "reps" not in data
+    if kind is not None and len(ctx.errors) == before_steps and nothing:
+        where = val("steps") if "steps" in fields else node
         need = {"breathing": "steps or pacing", "exercise": "steps or reps"}.get(kind, "at least one step")
-        raise ctx.fail(where, f"needs {need}", "steps")
+        ctx.report(where, f"needs {need}", "steps")
     # A file that leaves out what safety rules read gets the safe reading for
     # intensity (moderate) and keeps the record of what it left out.
     data["unstated"] = tuple(name for name in models.SAFETY_FIELDS if name not in fields)
-    data["intensity"] = "moderate"
-    if "intensity" in fields:
-        data["intensity"] = _word(val("intensity"), ctx, "intensity", models.INTENSITIES, "intensity")
-    if "position" in fields:
-        data["position"] = _position(val("position"), ctx)
-    if "movements" in fields:
-        data["movements"] = _words(val("movements"), ctx, "movements", models.MOVEMENTS, "movement", required=False)
-    if "equipment" in fields:
-        data["equipment"] = _words(val("equipment"), ctx, "equipment", models.EQUIPMENT, "equipment", required=False)
+    data["intensity"] = field("intensity", _word, "intensity", models.INTENSITIES, "intensity") or "moderate"
+    optional: dict[str, Any] = {
+        "position": field("position", _position),
+        "movements": field("movements", _words, "movements", models.MOVEMENTS, "movement", required=False),
+        "equipment": field("equipment", _words, "equipment", models.EQUIPMENT, "equipment", required=False),
+    }
     for name in ("avoid_if", "care_if", "prefer_if"):
-        if name in fields:
-            data[name] = _words(val(name), ctx, name, models.CONDITIONS, "condition", required=False)
-    clash = [c for c in data.get("prefer_if", ()) if c in data.get("avoid_if", ())]
+        optional[name] = field(name, _words, name, models.CONDITIONS, "condition", required=False)
+    clash = [c for c in optional["prefer_if"] or () if c in (optional["avoid_if"] or ())]
     if clash:
         problem = f"'{clash[0]}' is in avoid_if too; a practice is not written for a condition it must avoid"
-        raise ctx.fail(val("prefer_if"), problem, "prefer_if")
-    if "gentler" in fields:
-        gentler = _text(val("gentler"), ctx, "gentler", limit=64)
-        if gentler == ctx.practice:
-            raise ctx.fail(val("gentler"), "a practice cannot be its own gentler variant", "gentler")
-        data["gentler"] = gentler
-    if "family" in fields:
-        family = _text(val("family"), ctx, "family", limit=64)
-        if not ID_PATTERN.match(family):
-            raise ctx.fail(val("family"), f"'{_short(family)}' is not kebab-case (like 'box-breathing')", "family")
-        data["family"] = family
-    if "cautions" in fields:
-        data["cautions"] = _cautions(val("cautions"), ctx)
-    if "evidence" in fields:
-        ev = _mapping(val("evidence"), ctx, "evidence", "evidence")
-        _only(ev, ("note", "source"), ctx, "in evidence")
-        for name in ("note", "source"):
-            if name not in ev:
-                raise ctx.fail(val("evidence"), f"evidence needs a '{name}'", "evidence")
-        data["evidence"] = Evidence(
-            note=_text(ev["note"][1], ctx, "evidence.note", TEXT_LIMITS["note"]),
-            source=_text(ev["source"][1], ctx, "evidence.source", 300),
-        )
+        ctx.report(val("prefer_if"), problem, "prefer_if")
+    optional["gentler"] = field("gentler", _gentler)
+    optional["family"] = field("family", _family)
+    optional["cautions"] = field("cautions", _cautions)
+    optional["evidence"] = field("evidence", _evidence)
+    data.update({name: value for name, value in optional.items() if value is not None})
+    if len(ctx.errors) > start:
+        return None
     practice = Practice(**data)
     if practice.seconds > MAX_PRACTICE_SECONDS:
-        raise ctx.fail(node, f"lasts {practice.seconds} s in all; a practice may last at most an hour", "steps")
+        ctx.report(node, f"lasts {practice.seconds} s in all; a practice may last at most an hour", "steps")
+        return None
     return practice
+
+
+def _practice_id(node: Any, ctx: _Ctx) -> str:
+    practice_id = _text(node, ctx, "id", limit=64)
+    if not ID_PATTERN.match(practice_id):
+        raise ctx.fail(node, f"'{practice_id}' is not kebab-case (like 'neck-trap-squeeze')", "id")
+    ctx.practice = practice_id
+    return practice_id
+
+
+def _gentler(node: Any, ctx: _Ctx) -> str:
+    gentler = _text(node, ctx, "gentler", limit=64)
+    if gentler == ctx.practice:
+        raise ctx.fail(node, "a practice cannot be its own gentler variant", "gentler")
+    return gentler
+
+
+def _family(node: Any, ctx: _Ctx) -> str:
+    family = _text(node, ctx, "family", limit=64)
+    if not ID_PATTERN.match(family):
+        raise ctx.fail(node, f"'{_short(family)}' is not kebab-case (like 'box-breathing')", "family")
+    return family
+
+
+def _evidence(node: Any, ctx: _Ctx) -> Evidence:
+    ev = _mapping(node, ctx, "evidence", "evidence")
+    meant = _only(ev, ("note", "source"), ctx, "in evidence")
+    for name in ("note", "source"):
+        if name not in ev:
+            raise _Noted if name in meant else ctx.fail(node, f"evidence needs a '{name}'", "evidence")
+    note = ctx.check(_text, ev["note"][1], ctx, "evidence.note", TEXT_LIMITS["note"])
+    source = ctx.check(_text, ev["source"][1], ctx, "evidence.source", 300)
+    return Evidence(note=note or "", source=source or "")
 
 
 def _step(node: Any, ctx: _Ctx) -> Step:
     fields = _mapping(node, ctx, "steps", "each step")
-    _only(fields, STEP_FIELDS, ctx, "in a step")
+    meant = _only(fields, STEP_FIELDS, ctx, "in a step")
     for name in ("text", "seconds"):
-        if name not in fields:
-            raise ctx.fail(node, f"a step needs '{name}'", f"steps.{name}")
-    text = _text(fields["text"][1], ctx, "steps.text", TEXT_LIMITS["text"])
-    seconds = int(_number(fields["seconds"][1], ctx, "steps.seconds", 1, 3600, whole=True))
+        if name not in fields and name not in meant:
+            ctx.report(node, f"a step needs '{name}'", f"steps.{name}")
+    text = ctx.check(_text, fields["text"][1], ctx, "steps.text", TEXT_LIMITS["text"]) if "text" in fields else None
+    seconds = None
+    if "seconds" in fields:
+        seconds = ctx.check(_number, fields["seconds"][1], ctx, "steps.seconds", 1, 3600, whole=True)
     side = None
     if "side" in fields:
-        side = _word(fields["side"][1], ctx, "steps.side", models.SIDES, "side")
-    repeat = 1
+        side = ctx.check(_word, fields["side"][1], ctx, "steps.side", models.SIDES, "side")
+    repeat = None
     if "repeat" in fields:
-        repeat = int(_number(fields["repeat"][1], ctx, "steps.repeat", 1, 20, whole=True, unit="times"))
-    return Step(text=text, seconds=seconds, side=side, repeat=repeat)
+        repeat = ctx.check(_number, fields["repeat"][1], ctx, "steps.repeat", 1, 20, whole=True, unit="times")
+    # With a problem the step is a placeholder: its practice is left out (see _practice).
+    return Step(text=text or "", seconds=int(seconds or 1), side=side, repeat=int(repeat or 1))
+
+
+def _half_seconds(node: Any, ctx: _Ctx, field: str, lo: float) -> float:
+    value = _number(node, ctx, field, lo, 30, whole=False)
+    if value * 2 != int(value * 2):
+        raise ctx.fail(node, "use whole or half seconds", field)
+    return value
 
 
 def _pacing(node: Any, ctx: _Ctx) -> Pacing:
     fields = _mapping(node, ctx, "pacing", "pacing")
-    _only(fields, PACING_FIELDS, ctx, "in pacing")
+    meant = _only(fields, PACING_FIELDS, ctx, "in pacing")
     values: dict[str, Any] = {}
     for name in ("inhale", "exhale", "cycles"):
-        if name not in fields:
-            raise ctx.fail(node, f"pacing needs '{name}'", f"pacing.{name}")
+        if name not in fields and name not in meant:
+            ctx.report(node, f"pacing needs '{name}'", f"pacing.{name}")
     for name in ("inhale", "top_up", "hold_in", "exhale", "hold_out"):
         if name in fields:
             lo = 0.5 if name in ("inhale", "exhale") else 0
-            value = _number(fields[name][1], ctx, f"pacing.{name}", lo, 30, whole=False)
-            if value * 2 != int(value * 2):
-                raise ctx.fail(fields[name][1], "use whole or half seconds", f"pacing.{name}")
-            values[name] = value
-    values["cycles"] = int(_number(fields["cycles"][1], ctx, "pacing.cycles", 1, 100, whole=True, unit="cycles"))
+            value = ctx.check(_half_seconds, fields[name][1], ctx, f"pacing.{name}", lo)
+            if value is not None:
+                values[name] = value
+    cycles = None
+    if "cycles" in fields:
+        cycles = ctx.check(_number, fields["cycles"][1], ctx, "pacing.cycles", 1, 100, whole=True, unit="cycles")
     if "min_cycles" in fields:
         least_node = fields["min_cycles"][1]
-        least = int(_number(least_node, ctx, "pacing.min_cycles", 1, 100, whole=True, unit="cycles"))
-        if least > values["cycles"]:
-            problem = f"is {least}, more than the {values['cycles']} cycles written; the dose must fit the practice"
-            raise ctx.fail(least_node, problem, "pacing.min_cycles")
-        values["min_cycles"] = least
+        least = ctx.check(_number, least_node, ctx, "pacing.min_cycles", 1, 100, whole=True, unit="cycles")
+        if least is not None and cycles is not None and least > cycles:
+            problem = f"is {int(least)}, more than the {int(cycles)} cycles written; the dose must fit the practice"
+            ctx.report(least_node, problem, "pacing.min_cycles")
+        elif least is not None:
+            values["min_cycles"] = int(least)
+    values["cycles"] = int(cycles or 1)
+    values.setdefault("inhale", 1)
+    values.setdefault("exhale", 1)
     return Pacing(**values)
 
 
 def _reps(node: Any, ctx: _Ctx) -> Reps:
     fields = _mapping(node, ctx, "reps", "reps")
-    _only(fields, REPS_FIELDS, ctx, "in reps")
+    meant = _only(fields, REPS_FIELDS, ctx, "in reps")
     for name in ("text", "count"):
-        if name not in fields:
-            raise ctx.fail(node, f"reps needs '{name}'", f"reps.{name}")
-    values: dict[str, Any] = {"text": _text(fields["text"][1], ctx, "reps.text", TEXT_LIMITS["text"])}
-    values["per_set"] = int(_number(fields["count"][1], ctx, "reps.count", 1, 30, whole=True, unit="repetitions a set"))
+        if name not in fields and name not in meant:
+            ctx.report(node, f"reps needs '{name}'", f"reps.{name}")
+    text = ctx.check(_text, fields["text"][1], ctx, "reps.text", TEXT_LIMITS["text"]) if "text" in fields else None
+    values: dict[str, Any] = {"text": text or "", "per_set": 1}
+    if "count" in fields:
+        count_node = fields["count"][1]
+        per_set = ctx.check(_number, count_node, ctx, "reps.count", 1, 30, whole=True, unit="repetitions a set")
+        values["per_set"] = int(per_set or 1)
+    sets: int | None = 1
     if "sets" in fields:
-        values["sets"] = int(_number(fields["sets"][1], ctx, "reps.sets", 1, models.MAX_SETS, whole=True, unit="sets"))
+        given = ctx.check(_number, fields["sets"][1], ctx, "reps.sets", 1, models.MAX_SETS, whole=True, unit="sets")
+        sets = None if given is None else int(given)  # unknown: no rule below is judged on it
+        if sets is not None:
+            values["sets"] = sets
     for name in ("move", "hold", "ease"):
         if name in fields:
-            lo = 0 if name == "hold" else 0.5
-            value = _number(fields[name][1], ctx, f"reps.{name}", lo, 30, whole=False)
-            if value * 2 != int(value * 2):
-                raise ctx.fail(fields[name][1], "use whole or half seconds", f"reps.{name}")
-            values[name] = value
-    sets = values.get("sets", 1)
+            value = ctx.check(_half_seconds, fields[name][1], ctx, f"reps.{name}", 0 if name == "hold" else 0.5)
+            if value is not None:
+                values[name] = value
     if "rest" in fields:
         rest_node = fields["rest"][1]
         if sets == 1:
-            raise ctx.fail(
-                rest_node, "is the rest between sets, and there is one set; give 'sets' or leave it out", "reps.rest"
-            )
-        values["rest"] = int(_number(rest_node, ctx, "reps.rest", 10, MAX_REST_SECONDS, whole=True))
-    elif sets > 1:
-        raise ctx.fail(node, f"{sets} sets need a 'rest' between them (seconds)", "reps.rest")
+            problem = "is the rest between sets, and there is one set; give 'sets' or leave it out"
+            ctx.report(rest_node, problem, "reps.rest")
+        else:
+            rest = ctx.check(_number, rest_node, ctx, "reps.rest", 10, MAX_REST_SECONDS, whole=True)
+            if rest is not None:
+                values["rest"] = int(rest)
+    elif sets is not None and sets > 1:
+        ctx.report(node, f"{sets} sets need a 'rest' between them (seconds)", "reps.rest")
     if "side" in fields:
-        values["side"] = _word(fields["side"][1], ctx, "reps.side", models.SIDES, "side")
+        side = ctx.check(_word, fields["side"][1], ctx, "reps.side", models.SIDES, "side")
+        if side is not None:
+            values["side"] = side
     return Reps(**values)
 
 
@@ -542,23 +665,29 @@ def _cautions(node: Any, ctx: _Ctx) -> tuple[Caution, ...]:
         return (Caution(_text(node, ctx, "cautions", TEXT_LIMITS["cautions"])),)
     if node.id != "sequence":
         raise ctx.fail(node, f"must be a text or a list of cautions, not {_what(node)}", "cautions")
-    return tuple(_caution(item, ctx) for item in node.value)
+    found = [ctx.check(_caution, item, ctx) for item in node.value]
+    return tuple(c for c in found if c is not None)
 
 
 def _caution(node: Any, ctx: _Ctx) -> Caution:
     if node.id != "mapping":
         return Caution(_text(node, ctx, "cautions", TEXT_LIMITS["cautions"]))
     fields = _mapping(node, ctx, "cautions", "a caution")
-    _only(fields, CAUTION_FIELDS, ctx, "in a caution")
+    meant = _only(fields, CAUTION_FIELDS, ctx, "in a caution")
     if "text" not in fields:
-        raise ctx.fail(node, "a caution written as a mapping needs 'text'", "cautions.text")
-    text = _text(fields["text"][1], ctx, "cautions.text", TEXT_LIMITS["cautions"])
+        raise (
+            _Noted
+            if "text" in meant
+            else ctx.fail(node, "a caution written as a mapping needs 'text'", "cautions.text")
+        )
+    text = ctx.check(_text, fields["text"][1], ctx, "cautions.text", TEXT_LIMITS["cautions"])
     conditions: tuple[str, ...] = ()
     if "conditions" in fields:
         node_c = fields["conditions"][1]
-        conditions = _words(node_c, ctx, "cautions.conditions", models.CONDITIONS, "condition", required=True)
-    stop = _flag(fields["stop"][1], ctx, "cautions.stop") if "stop" in fields else False
-    return Caution(text, conditions, stop)
+        found = ctx.check(_words, node_c, ctx, "cautions.conditions", models.CONDITIONS, "condition", required=True)
+        conditions = found or ()
+    stop = bool(ctx.check(_flag, fields["stop"][1], ctx, "cautions.stop")) if "stop" in fields else False
+    return Caution(text or "", conditions, stop)
 
 
 def _with(practice: Practice, **changes: Any) -> Practice:
@@ -568,31 +697,58 @@ def _with(practice: Practice, **changes: Any) -> Practice:
 # --- the whole library ------------------------------------------------------
 
 
-def routine_files(folder: Path) -> list[Path]:
-    """The routine files directly in `folder`, sorted; links leading outside are refused."""
+def routine_files(folder: Path, refused: list[RoutineError] | None = None) -> list[Path]:
+    """The routine files directly in `folder`, sorted; links leading outside are refused.
+
+    With `refused`, a refusal (or a folder that cannot be listed) is noted there and the
+    rest go on; without it, it is raised.
+    """
     if not folder.is_dir():
         return []
+
+    def refuse(error: RoutineError) -> None:
+        if refused is None:
+            raise error
+        refused.append(error)
+
     root = folder.resolve()
     files = []
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
-        raise RoutineError(str(folder), f"cannot be listed: {exc.strerror}") from None
+        refuse(RoutineError(str(folder), f"cannot be listed: {exc.strerror}"))
+        return []
     for entry in entries:
         if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
             continue
         path = Path(entry.path)
         if entry.is_symlink() and not path.resolve().is_relative_to(root):
-            raise RoutineError(str(path), "links to a file outside the routines folder; copy the file in instead")
+            refuse(RoutineError(str(path), "links to a file outside the routines folder; copy the file in instead"))
+            continue
         files.append(path)
     return files
 
 
-def _merge(
-    builtin: list[tuple[Path, list[Practice]]],
-    user: list[tuple[Path, list[Practice]]],
-    named: list[Routine] | None = None,
-) -> Library:
+UserFile = tuple[Path, list[Practice], list[Routine]]
+
+
+def _merge(builtin: list[tuple[Path, list[Practice]]], user: list[UserFile], skipped: list[RoutineError]) -> Library:
+    """The library of the built-in files and the person's own; a file of one's own that clashes
+    with the rest (an id used twice, a gentler variant or a routine's practice that does not
+    exist) is left out and its problem noted in `skipped`. A built-in file's problem is raised."""
+    user = list(user)
+    while True:
+        try:
+            return _merge_strict(builtin, user)
+        except RoutineError as exc:
+            at = next((i for i, (path, _, _) in enumerate(user) if str(path) == exc.path), None)
+            if at is None:
+                raise
+            skipped.append(exc)
+            del user[at]
+
+
+def _merge_strict(builtin: list[tuple[Path, list[Practice]]], user: list[UserFile]) -> Library:
     practices: dict[str, Practice] = {}
     where: dict[str, Path] = {}
     for path, items in builtin:
@@ -602,7 +758,7 @@ def _merge(
             practices[p.id], where[p.id] = p, path
     builtin_ids = set(practices)
     user_where: dict[str, Path] = {}
-    for path, items in user:
+    for path, items, _ in user:
         for p in items:
             if p.id in user_where:
                 raise RoutineError(str(path), f"duplicate id (also in {user_where[p.id]})", practice=p.id, field="id")
@@ -611,35 +767,54 @@ def _merge(
                 p = _with(p, overrides=True)
             practices[p.id] = p
     check_references(practices, {**where, **user_where})
-    routines = collect_routines(named or [], practices)
+    routines = collect_routines([r for _, _, named in user for r in named], practices)
     return Library(practices, routines=routines)
 
 
-def check_references(practices: dict[str, Practice], where: dict[str, Path] | None = None) -> None:
-    """Every `gentler` names a practice that exists."""
+def check_references(
+    practices: dict[str, Practice], where: dict[str, Path] | None = None, problems: list[RoutineError] | None = None
+) -> None:
+    """Every `gentler` names a practice that exists. With `problems`, each one is noted there instead of raised."""
     for p in practices.values():
         if p.gentler and p.gentler not in practices:
             label = str(where[p.id]) if where and p.id in where else p.origin
-            raise RoutineError(label, unknown("practice", p.gentler, practices), practice=p.id, field="gentler")
+            error = RoutineError(label, unknown("practice", p.gentler, practices), practice=p.id, field="gentler")
+            if problems is None:
+                raise error
+            problems.append(error)
 
 
-def collect_routines(named: Iterable[Routine], practices: dict[str, Practice]) -> dict[str, Routine]:
-    """The named routines by name: each name used once and by no practice, each practice listed in the library."""
+def collect_routines(
+    named: Iterable[Routine], practices: dict[str, Practice], problems: list[RoutineError] | None = None
+) -> dict[str, Routine]:
+    """The named routines by name: each name used once and by no practice, each practice listed in the library.
+
+    With `problems`, a routine with a problem is noted there and left out, instead of raised."""
     found: dict[str, Routine] = {}
     for r in named:
-        if r.name in found:
-            other = found[r.name]
-            problem = f"a routine of this name is also in {other.origin} (line {other.line})"
-            raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
-        if r.name in practices:
-            problem = "is also a practice's id; give the routine another name"
-            raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
-        for pid in r.practices:
-            if pid not in practices:
-                problem = unknown("practice", pid, practices)
-                raise RoutineError(r.origin, problem, line=r.line, routine=r.name, field="practices")
-        found[r.name] = r
+        error = _routine_problem(r, found, practices)
+        if error is None:
+            found[r.name] = r
+        elif problems is None:
+            raise error
+        else:
+            problems.append(error)
     return found
+
+
+def _routine_problem(r: Routine, found: dict[str, Routine], practices: dict[str, Practice]) -> RoutineError | None:
+    if r.name in found:
+        other = found[r.name]
+        problem = f"a routine of this name is also in {other.origin} (line {other.line})"
+        return RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
+    if r.name in practices:
+        problem = "is also a practice's id; give the routine another name"
+        return RoutineError(r.origin, problem, line=r.line, routine=r.name, field="name")
+    for pid in r.practices:
+        if pid not in practices:
+            problem = unknown("practice", pid, practices)
+            return RoutineError(r.origin, problem, line=r.line, routine=r.name, field="practices")
+    return None
 
 
 def _signature(files: list[Path]) -> list[list[Any]]:
@@ -653,16 +828,27 @@ def _signature(files: list[Path]) -> list[list[Any]]:
 def signature(user_dir: Path | None = None) -> list[Any] | None:
     """What identifies the library without reading it: every routine file's path, size and mtime."""
     try:
-        user_files = routine_files(user_dir) if user_dir else []
+        user_files = routine_files(user_dir, []) if user_dir else []
         return [CACHE_VERSION, _signature(routine_files(builtin_dir())), _signature(user_files)]
     except OSError:
         return None
 
 
+SKIPPED_CACHE = (
+    "routines-skipped.json"  # beside the library's cache: the files skipped, for a run that reads no library
+)
+
+
 def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
-    """The built-in library plus the person's own files, from the cache when it is fresh."""
+    """The built-in library plus the person's own files, from the cache when it is fresh.
+
+    A file of one's own that does not read (or clashes with the rest) is left out and
+    listed in `Library.skipped`; the rest of the library loads. The cache is keyed on
+    every file, the skipped ones included, so a file is read again as soon as it changes.
+    """
     builtin_files = routine_files(builtin_dir())
-    user_files = routine_files(user_dir) if user_dir else []
+    refused: list[RoutineError] = []
+    user_files = routine_files(user_dir, refused) if user_dir else []
     try:
         key: list[Any] | None = [CACHE_VERSION, _signature(builtin_files), _signature(user_files)]
     except OSError:
@@ -672,17 +858,36 @@ def load(user_dir: Path | None = None, cache: Path | None = None) -> Library:
         if cached is not None:
             return cached
     builtin = [(path, parse_file(path, label=f"routines/{path.name}")) for path in builtin_files]
-    user: list[tuple[Path, list[Practice]]] = []
-    named: list[Routine] = []
+    user: list[UserFile] = []
     for path in user_files:
-        practices, routines = parse_file_all(path, origin=str(path))
-        user.append((path, practices))
-        named += routines
-    library = _merge(builtin, user, named)
+        try:
+            practices, routines = parse_file_all(path, origin=str(path))
+        except RoutineError as exc:
+            refused.append(exc)
+            continue
+        user.append((path, practices, routines))
+    library = _merge(builtin, user, refused)
+    library.skipped = [(error.path, error.message) for error in refused]
     library.key = key
     if cache is not None and key is not None:
         _write_cache(cache, key, library)
+        from . import jsoncache
+
+        jsoncache.write(cache.with_name(SKIPPED_CACHE), key, library.skipped)
     return library
+
+
+def skipped_files(cache: Path, key: list[Any] | None) -> list[Skipped] | None:
+    """The files of one's own the library left out when it was last read with `key`; None when not known."""
+    from . import jsoncache
+
+    if key is None:
+        return None
+    kept = jsoncache.read(cache.with_name(SKIPPED_CACHE), json.loads(json.dumps(key)))
+    try:
+        return [(str(path), str(message)) for path, message in kept] if isinstance(kept, list) else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _read_cache(cache: Path, key: list[Any]) -> Library | None:
@@ -696,7 +901,8 @@ def _read_cache(cache: Path, key: list[Any]) -> Library | None:
         routines = {
             d["name"]: Routine(d["name"], tuple(d["practices"]), d["origin"], d["line"]) for d in payload["routines"]
         }
-        return Library(practices, key, routines)
+        skipped = [(str(path), str(message)) for path, message in payload["skipped"]]
+        return Library(practices, key, routines, skipped)
     except (KeyError, TypeError, ValueError):
         return None  # damaged: rebuild it
 
@@ -707,6 +913,7 @@ def _write_cache(cache: Path, key: list[Any], library: Library) -> None:
     payload = {
         "practices": [practice_to_dict(p) for p in library],
         "routines": [r.to_dict() for r in library.routines.values()],
+        "skipped": library.skipped,
     }
     jsoncache.write(cache, key, payload)
 
@@ -779,39 +986,65 @@ def practice_from_dict(d: dict[str, Any]) -> Practice:
     )
 
 
-def validate_paths(paths: Iterable[Path]) -> list[tuple[Path, list[Practice], list[Routine]]]:
-    """Check routine files (and folders of them) as a set; (file, practices, named routines) for each.
+class Checked(NamedTuple):
+    """A routine file as `routines validate` found it: what it holds, or every problem in it."""
 
-    Raises the first RoutineError. Ids must be unique across the files given;
-    `gentler` and a named routine's practices may name a practice in these
-    files or in the built-in library.
+    path: Path
+    practices: list[Practice]
+    routines: list[Routine]
+    problems: list[RoutineError]
+
+
+def validate_paths(paths: Iterable[Path]) -> list[Checked]:
+    """Check routine files (and folders of them) as a set, naming every problem in every file.
+
+    A file whose YAML does not parse stops at that problem; the other files are read all
+    the same. Ids must be unique across the files given; `gentler` and a named routine's
+    practices may name a practice in these files or in the built-in library.
     """
     files: list[Path] = []
+    refused: list[RoutineError] = []
     for path in paths:
         if path.is_dir():
-            files.extend(routine_files(path))
+            files.extend(routine_files(path, refused))
         else:
             files.append(path)
+    checked: dict[str, Checked] = {}
+    for error in refused:
+        checked[error.path] = Checked(Path(error.path), [], [], [error])
     seen: dict[str, Path] = {}
-    parsed: list[tuple[Path, list[Practice], list[Routine]]] = []
     for path in files:
-        items, routines = parse_file_all(path, origin=str(path))
+        if str(path) in checked:
+            continue  # a file named twice (directly and in its folder) is read once
+        try:
+            items, routines = parse_file_all(path, origin=str(path))
+        except RoutineError as exc:
+            checked[str(path)] = Checked(path, [], [], problems_of(exc))
+            continue
+        entry = Checked(path, [], routines, [])
         for p in items:
             if p.id in seen:
-                raise RoutineError(str(path), f"duplicate id (also in {seen[p.id]})", practice=p.id, field="id")
+                problem = f"duplicate id (also in {seen[p.id]})"
+                entry.problems.append(RoutineError(str(path), problem, practice=p.id, field="id"))
+                continue
             seen[p.id] = path
-        parsed.append((path, items, routines))
+            entry.practices.append(p)
+        checked[str(path)] = entry
     known: dict[str, Practice] = {}
+    given = {Path(c.path).resolve() for c in checked.values()}
     for path in routine_files(builtin_dir()):
-        if path.resolve() not in {f.resolve() for f in files}:
+        if path.resolve() not in given:
             for p in parse_file(path):
                 known[p.id] = p
-    for _, items, _ in parsed:
-        for p in items:
+    for entry in checked.values():
+        for p in entry.practices:
             known[p.id] = p
-    check_references(known, seen)
-    collect_routines([r for _, _, routines in parsed for r in routines], known)
-    return parsed
+    later: list[RoutineError] = []
+    check_references(known, seen, later)
+    collect_routines([r for entry in checked.values() for r in entry.routines], known, later)
+    for error in later:
+        checked.setdefault(error.path, Checked(Path(error.path), [], [], [])).problems.append(error)
+    return list(checked.values())
 
 
 # --- named routines a person keeps ------------------------------------------------

@@ -19,6 +19,7 @@ from .errors import EnvironmentFault, SelfcareError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from typing import BinaryIO
 
 APP = "selfcare"
 
@@ -94,42 +95,59 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+@contextmanager
+def _written_then_renamed(path: Path, *, overwrite: bool, check: Callable[[], None]) -> Iterator[BinaryIO]:
+    """A private temporary file beside `path` to write into, which takes `path`'s name only once
+    everything is written and flushed to disk; `check` refuses what may not be written, before
+    and again just before the rename. A failure leaves whatever was at `path` untouched."""
+    import tempfile
+
+    check()
+    ensure_private_dir(path.parent)
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
+    except OSError as exc:
+        raise EnvironmentFault(f"cannot write in {path.parent}: {exc.strerror}") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o600)
+        check()  # again: the target may have appeared meanwhile
+        if overwrite:
+            tmp.replace(path)
+        else:
+            path.hardlink_to(tmp)  # fails if the target appeared meanwhile: never clobber
+            tmp.unlink()
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
 def atomic_write(path: Path, data: str | bytes, *, overwrite: bool = True) -> None:
     """Write a private file in one step: a temporary file, then a rename.
 
     With overwrite=False an existing file is refused (exports without --force).
     A failed write leaves whatever was there before untouched.
     """
-    ensure_private_dir(path.parent)
-    if not overwrite and path.exists():
-        raise SelfcareError(f"{path} already exists; use --force to overwrite it")
-    import tempfile
 
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise EnvironmentFault(f"cannot write in {path.parent}: {exc.strerror}") from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o600)
-        if not overwrite:
-            # link() fails if the target appeared meanwhile: never clobber.
-            path.hardlink_to(tmp)
-            tmp.unlink()
-        else:
-            tmp.replace(path)
-    except FileExistsError:
-        tmp.unlink()
-        raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None
+    def refuse_existing() -> None:
+        if not overwrite and path.exists():
+            raise SelfcareError(f"{path} already exists; use --force to overwrite it")
+
+    with _written_then_renamed(path, overwrite=overwrite, check=refuse_existing) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 # --- --output -----------------------------------------------------------------
@@ -163,39 +181,8 @@ def output_file(path: Path, *, overwrite: bool) -> Iterator[Callable[[str], obje
     """Write a private file piece by piece through the function this yields: into a
     temporary file, which takes the name only once everything is written (atomic, like
     `atomic_write`, and with the same refusals as `check_output`)."""
-    import tempfile
-
-    check_output(path, overwrite=overwrite)
-    ensure_private_dir(path.parent)
-    try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-    except OSError as exc:
-        raise EnvironmentFault(f"cannot write in {path.parent}: {exc.strerror}") from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle.write
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o600)
-        check_output(path, overwrite=overwrite)  # again: it may have appeared meanwhile
-        if overwrite:
-            tmp.replace(path)
-        else:
-            path.hardlink_to(tmp)  # fails if the target appeared meanwhile: never clobber
-            tmp.unlink()
-    except FileExistsError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise SelfcareError(f"{path} already exists; use --force to overwrite it") from None
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise EnvironmentFault(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    with _written_then_renamed(path, overwrite=overwrite, check=lambda: check_output(path, overwrite=overwrite)) as h:
+        yield lambda text: h.write(text.encode("utf-8"))
 
 
 def write_output(path: Path, text: str, *, overwrite: bool) -> None:

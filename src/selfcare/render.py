@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from .safetext import clean as clean
 from .safetext import to_json
@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
+    from .layout import Block
     from .library import Library
     from .logbook import Cleared, Logged, Rested
     from .models import Excluded, Plan, Practice, Profile, RestDay, Session
@@ -32,7 +32,30 @@ if TYPE_CHECKING:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=_Trimmed(stream), highlight=False, emoji=False, soft_wrap=False)  # type: ignore[arg-type]
+
+
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)(?=\n)")
+
+
+class _Trimmed:
+    """The stream rich writes to, less the spaces it pads lines with (a table's cells, a
+    wrapped line's last space): a line ends with its last character, piped or not."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_TRAILING.sub(r"\1", text))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def width() -> int:
+    """The screen's width in columns, as the screens use it (COLUMNS, else the terminal's; 80 piped)."""
+    return console().width
 
 
 def print_json(data: object) -> None:
@@ -56,22 +79,18 @@ def _text(value: object, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
-def hanging(value: object, style: str = "") -> Table:
+def hanging(value: object, style: str = "") -> Block:
     """A line whose wrapped part starts under its first word: '  • text' keeps the text's left edge."""
-    from rich.table import Table
     from rich.text import Text
+
+    from .layout import Block, hang
 
     raw = clean(value)
     body = raw.lstrip()
     lead = raw[: len(raw) - len(body)]
-    marker = ""
     if body[:2] in ("• ", "! ", "- "):
-        marker, body = body[:2], body[2:]
-    grid = Table.grid()
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    grid.add_row(lead + marker, Text(body, style=style))
-    return grid
+        lead, body = lead + body[:2], body[2:]
+    return Block(lambda width: hang(lead, Text(body, style=style), width))
 
 
 def disclaimer(after: str | None = None, *, stderr: bool = False) -> None:
@@ -104,13 +123,13 @@ def cleared(result: Cleared) -> None:
 TOP_NOTES = ("limit", "fever", "injury")  # shown above the plan: they change what it holds
 
 
-def plan_notes(plan: Plan, *, top: bool) -> list[Table]:
+def plan_notes(plan: Plan, *, top: bool) -> list[Block]:
     from .words import note
 
     return [hanging(f"! {note(n)}", "yellow") for n in plan.notes if (n.kind in TOP_NOTES) == top]
 
 
-def caution_lines(plan: Plan) -> list[Table]:
+def caution_lines(plan: Plan) -> list[Block]:
     """The cautions to read before the practices: stop rules and those for the person's conditions."""
     from .models import CONDITIONS
 
@@ -123,24 +142,46 @@ def caution_lines(plan: Plan) -> list[Table]:
     return lines
 
 
-def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: str | None) -> None:
-    from rich.table import Table
+def _plan_rows(rows: list[tuple[str, Text, str, str, Text]], width: int) -> list[Text]:
+    """The plan as a table; on a narrow screen, a block a practice: name, then kind and time, then why."""
+    from rich.text import Text
 
+    from .layout import Col, grid, hang
+
+    columns = (
+        Col("#", right=True, style="dim"),
+        Col("practice", wrap=True, style="bold", least=14, share=2),
+        Col("kind"),
+        Col("time", right=True),
+        Col("why", wrap=True, style="dim", least=20, share=3),
+    )
+    table = grid(columns, rows, width)
+    if table is not None:
+        return table
+    lines: list[Text] = []
+    number = len(str(len(rows)))
+    for n, name, kind, seconds, why in rows:
+        lead = f"{n.rjust(number)}. "
+        lines += hang(Text(lead, style="dim"), Text(name.plain, style="bold"), width)
+        lines += hang(" " * len(lead), Text(f"{kind} · {seconds}"), width)
+        lines += hang(" " * len(lead), Text(why.plain, style="dim"), width)
+    return lines
+
+
+def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: str | None) -> None:
+    from rich.text import Text
+
+    from .layout import Block, wrap
     from .words import duration, reason
 
     out = console()
     for line in plan_notes(plan, top=True):
         out.print(line)
-    table = Table(title=heading, title_justify="left", box=None, pad_edge=False, show_edge=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("practice", style="bold")
-    table.add_column("kind")
-    table.add_column("time", justify="right")
-    table.add_column("why", style="dim")
-    for n, item in enumerate(plan.items, 1):
-        p = item.practice
-        table.add_row(str(n), _text(p.name), p.kind, duration(item.seconds), _text(reason(item)))
-    out.print(table)
+    rows = [
+        (str(n), _text(item.practice.name), item.practice.kind, duration(item.seconds), _text(reason(item)))
+        for n, item in enumerate(plan.items, 1)
+    ]
+    out.print(Block(lambda width: [*wrap(Text(clean(heading), style="bold"), width), *_plan_rows(rows, width)]))
     asked = " ".join(plan.chosen) or plan.routine
     budget = "" if asked else f" of {duration(plan.minutes * 60)}"  # what a person chose has no budget
     out.print(f"[bold]total {duration(plan.total_seconds)}[/]{budget}", highlight=False)
@@ -176,33 +217,100 @@ def left_out_line(left_out: dict[str, int]) -> str:
 
 
 def practice_list(practices: list[Practice]) -> None:
-    from rich.table import Table
+    """The library by kind: each practice's id (whole, always), name, areas and length; a list
+    of blocks when a table would not fit the screen."""
+    from .layout import Block
+    from .models import KINDS
 
     out = console()
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for name, justify in (("id", "left"), ("name", "left"), ("kind", "left"), ("areas", "left"), ("time", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    groups: dict[str, list[Practice]] = {}
     for p in practices:
-        mark = "*" if p.overrides else ("+" if p.origin != "built-in" else "")
-        table.add_row(_text(p.id + mark), _text(p.name), p.kind, ", ".join(p.areas), duration(p.seconds))
-    out.print(table)
-    out.print(_text(f"{len(practices)} practices", "dim"))
-    if any(p.origin != "built-in" for p in practices):
+        groups.setdefault(p.kind, []).append(p)
+    order = [k for k in KINDS if k in groups] + [k for k in groups if k not in KINDS]
+    own = any(p.origin != "built-in" for p in practices)
+    out.print(Block(lambda width: _practice_rows([(k, groups[k]) for k in order], own, width)))
+    shown = f"{len(practices)} practices" if len(practices) != 1 else "1 practice"
+    out.print(_text(f"{shown}; 'selfcare routines show ID' shows one in full", "dim"))
+    if own:
         out.print(_text("+ your own practice   * yours, replacing a built-in one", "dim"))
+
+
+def _mark(p: Practice) -> str:
+    return "*" if p.overrides else ("+" if p.origin != "built-in" else " ")
+
+
+def _practice_rows(groups: list[tuple[str, list[Practice]]], own: bool, width: int) -> list[Text]:
+    from rich.text import Text
+
+    from .layout import Col, grid_rows, hang
+    from .words import duration
+
+    columns = [
+        Col("id", style="bold"),
+        Col("name", wrap=True, least=14, share=3),
+        Col("areas", wrap=True, least=10, share=2),
+        Col("time", right=True),
+    ]
+    rows = [[clean(p.id), clean(p.name), ", ".join(p.areas), duration(p.seconds)] for _, group in groups for p in group]
+    if own:  # the mark of one's own practices, a column of its own
+        columns.insert(0, Col(""))
+        for row, p in zip(rows, (p for _, group in groups for p in group), strict=True):
+            row.insert(0, _mark(p))
+    laid = grid_rows(columns, rows, width, header_style="dim")
+    lines: list[Text] = []
+    if laid is not None:
+        header, body = laid
+        # The kind heads its group in the id column; the other headings stay.
+        before = 3 if own else 0  # the mark and its gap
+        ids = max(len(row[1 if own else 0]) for row in rows)
+        at = 0
+        for n, (kind, group) in enumerate(groups):
+            label = f"{kind} ({len(group)})"
+            top = Text(" " * before) + Text(label, style="bold")
+            if len(label) <= ids:
+                top += header[0][before + len(label) :]
+            lines += ([Text()] if n else []) + [top] + [line for row in body[at : at + len(group)] for line in row]
+            at += len(group)
+        return lines
+    for n, (kind, group) in enumerate(groups):
+        lines += ([Text()] if n else []) + [Text(f"{kind} ({len(group)})", style="bold")]
+        for p in group:
+            lead = f"{_mark(p)} " if own else ""
+            lines += hang(lead, Text(clean(p.id), style="bold"), width)
+            indent = " " * (len(lead) + 2)
+            lines += hang(indent, clean(p.name), width)
+            lines += hang(indent, Text(f"{', '.join(p.areas)} · {duration(p.seconds)}", style="dim"), width)
+    return lines
 
 
 def left_out_list(left: list[tuple[Practice, list[str]]]) -> None:
     """`routines list --for-me`: the practices kept out of this person's plans, each with why."""
     if not left:
         return
+    from rich.text import Text
+
+    from .layout import Block, hang
+
+    def lay_out(width: int) -> list[Text]:
+        lines: list[Text] = []
+        for p, reasons in left:
+            why = Text(clean("; ".join(reasons)), style="yellow")
+            lead = f"  {clean(p.id)}  "
+            if width - len(lead) >= 24:
+                lines += hang(lead, why, width)
+            else:
+                lines += [Text(lead.rstrip()), *hang("    ", why, width)]
+        return lines
+
     out = console()
     out.print(_text(f"\nLeft out for you ({len(left)})", "bold yellow"))
-    for p, reasons in left:
-        out.print(hanging(f"  {p.id}  {'; '.join(reasons)}", "yellow"))
+    out.print(Block(lay_out))
 
 
 def practice_detail(p: Practice, library: Library | None = None) -> None:
     from rich.text import Text
+
+    from .layout import Block, flow
 
     out = console()
     title = Text()
@@ -211,57 +319,84 @@ def practice_detail(p: Practice, library: Library | None = None) -> None:
     out.print(title)
     # Stop rules first; each caution names the conditions it speaks to.
     for caution in sorted(p.cautions, key=lambda c: not c.stop):
-        line = _text(f"! {'Stop rule: ' if caution.stop else ''}{caution.text}", "yellow")
+        line = _text(f"{'Stop rule: ' if caution.stop else ''}{caution.text}", "yellow")
         if caution.conditions:
             line.append(_text(f"  (for {', '.join(caution.conditions)})", "dim"))
-        out.print(line)
+        out.print(_hang("! ", line))
     if p.avoid_if:
-        out.print(_text("Not planned with: " + ", ".join(p.avoid_if), "yellow"))
+        out.print(hanging("! Not planned with: " + ", ".join(p.avoid_if), "yellow"))
     if p.care_if:
         extra = f"; gentler: {p.gentler}" if p.gentler else ""
-        out.print(_text("Take care with: " + ", ".join(p.care_if) + extra, "yellow"))
+        out.print(hanging("! Take care with: " + ", ".join(p.care_if) + extra, "yellow"))
     out.print(_text(p.summary))
-    facts = (
-        f"{p.kind} · {', '.join(p.areas)} · {', '.join(p.goals)} · {p.intensity} · {p.position} · {duration(p.seconds)}"
-    )
-    out.print(_text(facts, "dim"))
+    facts = [p.kind, ", ".join(p.areas), ", ".join(p.goals), p.intensity, p.position, duration(p.seconds)]
+    out.print(Block(lambda width: flow([Text(clean(f), style="dim") for f in facts], width, sep=" · ")))
     if p.equipment:
         out.print(_text("You need: " + ", ".join(p.equipment), "dim"))
-    for n, step in enumerate(p.steps, 1):
-        side = {"left": " (left)", "right": " (right)", "both": " (each side)"}.get(step.side or "", "")
-        times = f" ×{step.repeat}" if step.repeat > 1 else ""
-        line = Text(f"{n:>2}. ", style="dim")
-        line.append(clean(step.text))
-        line.append(f"  {duration(step.seconds)}{side}{times}", style="cyan")
-        out.print(line)
+    if p.steps:
+        out.print(Block(lambda width: _step_rows(p, width)))
     if p.pacing:
         phases = ", ".join(f"{name} {secs:g} s" for name, secs in p.pacing.phases())
         out.print(_text(f"Pacer: {phases} — {p.pacing.cycles} cycles", "cyan"))
     if p.reps:
         from .words import exercise_dose
 
-        out.print(_text(f"Repetitions: {p.reps.text}", ""))
+        out.print(_hang("Repetitions: ", _text(p.reps.text)))
         out.print(_text(exercise_dose(p.reps), "cyan"))
     if p.evidence:
-        out.print(_text(f"Evidence: {p.evidence.note} ({p.evidence.source})", "dim"))
+        out.print(_hang("Evidence: ", _text(f"{p.evidence.note} ({p.evidence.source})", "dim"), "dim"))
     if p.origin != "built-in":
         out.print(_text(f"From {p.origin}", "dim"))
+
+
+def _hang(lead: str, body: Text, style: str = "") -> Block:
+    """'Evidence: ...' under its label on a wide screen; on a narrow one, two columns in."""
+    from rich.text import Text
+
+    from .layout import Block, hang
+
+    return Block(lambda width: hang(Text(lead, style=style), body, width, shallow_below=60))
+
+
+def _step_rows(p: Practice, width: int) -> list[Text]:
+    """Each step's text, and its length in a column of its own (under the text on a narrow screen)."""
+    from rich.text import Text
+
+    from .layout import Col, grid, hang
+    from .words import duration
+
+    rows = []
+    for n, step in enumerate(p.steps, 1):
+        side = {"left": ", left", "right": ", right", "both": ", each side"}.get(step.side or "", "")
+        times = f" ×{step.repeat}" if step.repeat > 1 else ""
+        rows.append((f"{n}.", clean(step.text), f"{duration(step.seconds)}{side}{times}"))
+    columns = (Col("", right=True, style="dim"), Col("", wrap=True, least=24), Col("", style="cyan"))
+    table = grid(columns, rows, width)
+    if table is not None:
+        return table
+    lines: list[Text] = []
+    room = len(str(len(rows))) + 2
+    for label, text, length in rows:
+        lines += hang(Text(label.rjust(room - 1) + " ", style="dim"), text, width)
+        lines += hang(" " * room, Text(length, style="cyan"), width)
+    return lines
 
 
 # --- profile ----------------------------------------------------------------
 
 
 def profile_view(profile: Profile, path: str, saved: bool) -> None:
-    from rich.table import Table
+    from .layout import Block, Col, grid, hang
 
     out = console()
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
+    rows = []
     for key, value in profile.to_dict().items():
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        table.add_row(key, _text(shown or "none"))
-    out.print(table)
+        rows.append((key, clean(shown or "none")))
+    columns = (Col("", style="bold"), Col("", wrap=True))
+    out.print(
+        Block(lambda width: grid(columns, rows, width) or [line for k, v in rows for line in hang(f"{k}: ", v, width)])
+    )
     note = f"saved in {path}" if saved else "not set up yet: these are the defaults; run 'selfcare profile setup'"
     out.print(_text(note, "dim"))
 
@@ -347,32 +482,37 @@ def history(sessions: Iterable[Session], library: Library, *, days: int | None =
     if first is None:
         out.print("No sessions logged yet. After a session: 'selfcare log', or be guided: 'selfcare start'.")
         return 0
-    # id, date, time, pain and stress are narrow and fixed; practices and note share the rest.
-    fixed = {"id": 8, "date": 10, "time": 11, "pain": 5, "stress": 6}
-    free = max(20, out.width - sum(fixed.values()) - len(HISTORY_GAP) * 6)
-    widths = dict(fixed, practices=max(10, free * 3 // 5))
-    widths["note"] = max(10, free - widths["practices"])
-    order = ("id", "date", "time", "practices", "pain", "stress", "note")
-    sizes = [widths[name] for name in order]
-    out.print(Text(_row_lines(list(order), sizes)[0], style="bold"), soft_wrap=True)
+    # id, date, time, pain and stress are narrow and fixed; practices (and notes, on a wide
+    # screen) share the rest. Narrower than a table: a block a session.
+    width = out.width
+    fixed = (8, 10, 11, 5, 6)
+    free = width - sum(fixed) - len(HISTORY_GAP) * len(fixed)
     out.file.flush()
     write = sys.stdout.write
     shown = 0
+    if free < HISTORY_LEAST:
+        for s in _chain(first, rows):
+            shown += 1
+            write("\n".join(_history_block(s, library, width)) + "\n")
+        return shown
+    apart = free >= 2 * HISTORY_LEAST + len(HISTORY_GAP) + 10  # room for notes in a column of their own
+    sizes = [*fixed, free * 3 // 5 if apart else free]
+    head = ["id", "date", "time", "pain", "stress", "practices"]
+    if apart:
+        sizes.append(free - sizes[-1] - len(HISTORY_GAP))
+        head.append("note")
+    out.print(Text("\n".join(_row_lines(head, sizes)), style="bold"), soft_wrap=True)
+    out.file.flush()
     for s in _chain(first, rows):
         shown += 1
-        names = [library.practices[p].name if p in library.practices else p for p in s.practices]
-        if s.pro:
-            names.insert(0, f"[{s.pro}]")
-        names += [f"(skipped: {library.practices[p].name if p in library.practices else p})" for p in s.skipped]
-        cells = [
-            s.id[:8],
-            s.day,
-            duration(s.seconds),
-            ", ".join(names),
-            _pair(s.pain_before, s.pain_after),
-            _pair(s.stress_before, s.stress_after),
-            s.note or "",
-        ]
+        practices = _session_practices(s, library)
+        cells = [s.id[:8], s.day, duration(s.seconds), _pair(s.pain_before, s.pain_after)]
+        cells += [_pair(s.stress_before, s.stress_after), practices]
+        note = clean(s.note or "")
+        if apart:
+            cells.append(note)
+        elif note:
+            cells[-1] = f"{practices}\nnote: {note}" if practices else f"note: {note}"
         write("\n".join(_row_lines([clean(c) for c in cells], sizes)) + "\n")
     return shown
 
@@ -425,6 +565,40 @@ def rest_removed(rest: RestDay) -> None:
     console().print(_text(f"{_day_words(rest.day)} is no longer a rest day; 'selfcare undo' marks it again."))
 
 
+HISTORY_LEAST = 24  # the narrowest the practices column may be before a session becomes a block
+
+
+def _session_practices(s: Session, library: Library) -> str:
+    def name(pid: str) -> str:
+        p = library.practices.get(pid)
+        return p.name if p is not None else pid
+
+    names = [name(p) for p in s.practices]
+    if s.pro:
+        names.insert(0, f"with a {s.pro.replace('-', ' ')}")
+    names += [f"(skipped: {name(p)})" for p in s.skipped]
+    return ", ".join(names)
+
+
+def _history_block(s: Session, library: Library, width: int) -> list[str]:
+    """One session on a narrow screen: id, date and length; then what was done, ratings and note, indented."""
+    from .words import duration
+
+    lines = _fold(HISTORY_GAP.join((s.id[:8], s.day, duration(s.seconds))), width)
+    ratings = [
+        f"{label} {_pair(before, after)}"
+        for label, before, after in (
+            ("pain", s.pain_before, s.pain_after),
+            ("stress", s.stress_before, s.stress_after),
+        )
+        if before is not None or after is not None
+    ]
+    for text in (_session_practices(s, library), " · ".join(ratings), f"note: {s.note}" if s.note else ""):
+        if text:
+            lines += ["  " + line for line in _fold(clean(text), width - 2)]
+    return lines
+
+
 def _chain(first: Session, rest: Iterable[Session]) -> Iterable[Session]:
     yield first
     yield from rest
@@ -448,33 +622,18 @@ def _row_lines(cells: list[str], widths: list[int]) -> list[str]:
 
 
 def _fold(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells: broken between words, long words folded."""
-    if len(text) <= width and text.isascii() and "\n" not in text and "\t" not in text:
-        return [text]  # most cells: short, plain
-    from rich.cells import cell_len
+    """`text` in lines of at most `width` cells, broken between words (see layout.spans)."""
+    if len(text) <= width and "\n" not in text and "\t" not in text:
+        if text.isascii():
+            return [text]  # most cells: short, plain
+        from rich.cells import cell_len
 
-    out: list[str] = []
-    for para in text.replace("\t", " ").split("\n"):
-        line, size = "", 0
-        for word in para.split(" "):
-            wsize = cell_len(word)
-            if line and size + 1 + wsize <= width:
-                line, size = f"{line} {word}", size + 1 + wsize
-                continue
-            if line:
-                out.append(line)
-            while wsize > width:  # a word longer than the column is folded
-                cut = ""
-                for char in word:
-                    if cut and cell_len(cut + char) > width:
-                        break
-                    cut += char
-                out.append(cut)
-                word = word[len(cut) :]
-                wsize = cell_len(word)
-            line, size = word, wsize
-        out.append(line)
-    return out
+        if cell_len(text) <= width:
+            return [text]  # short, with a '→' or an accent
+    from .layout import spans
+
+    text = text.replace("\t", " ")
+    return [text[a:b] for a, b in spans(text, width)]
 
 
 def _pair(before: int | None, after: int | None) -> str:
@@ -519,25 +678,27 @@ def rested(outcome: Rested) -> None:
 def streak_view(streak: Streak) -> None:
     from rich.text import Text
 
+    from .layout import Block, flow
     from .words import plural
 
     out = console()
-    line = Text()
-    line.append(f"{streak.current}", style="bold green")
-    line.append(f" day{'s' if streak.current != 1 else ''} in a row", style="bold")
-    line.append(f"   longest {streak.longest}   total {plural(streak.total_days, 'day')}")
-    out.print(line)
+    current = Text()
+    current.append(f"{streak.current}", style="bold green")
+    current.append(f" day{'s' if streak.current != 1 else ''} in a row", style="bold")
+    parts = [current, Text(f"longest {streak.longest}"), Text(f"total {plural(streak.total_days, 'day')}")]
+    out.print(Block(lambda width: flow(parts, width)))
     week = Text(f"this week {streak.week_days_done}/{streak.week_target}")
     done = min(streak.week_days_done, streak.week_target)
     week.append("  " + "●" * done + "○" * max(0, streak.week_target - done), style="green")
-    week.append(f"   weeks on target in a row: {streak.week_streak}")
-    out.print(week)
+    target = Text(f"weeks on target in a row: {streak.week_streak}")
+    out.print(Block(lambda width: flow([week, target], width)))
     marks = Text()
     for _day, mark in streak.last_days:
         symbol, style = MARKS[mark]
         marks.append(symbol + " ", style=style)
-    marks.append("  last 14 days (■ done  ~ rest  · missed  □ today)", style="dim")
-    out.print(marks)
+    marks.rstrip()
+    legend = [Text("last 14 days", style="dim"), Text("(■ done  ~ rest  · missed  □ today)", style="dim")]
+    out.print(Block(lambda width: flow([marks, *legend], width, sep="  ")))
     if streak.rest_today and not streak.done_today:
         out.print(_text("Today is a rest day.", "dim"))
     elif not streak.done_today and streak.current > 0:
@@ -563,29 +724,72 @@ def _bar(value: float, top: float, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def _rating_line(name: str, r: Ratings) -> str:
+def _rating_parts(name: str, r: Ratings) -> tuple[str, str]:
+    """'pain    before 5.0 → after 3.0', '(-2.0 on average over 4 rated sessions)': a line, or two on a narrow screen."""
     from .words import plural
 
     return (
-        f"{name:<7} before {r.avg_before:.1f} → after {r.avg_after:.1f}  "
-        f"({r.avg_change:+.1f} on average over {plural(r.sessions, 'rated session')})"
+        f"{name:<7} before {r.avg_before:.1f} → after {r.avg_after:.1f}",
+        f"({r.avg_change:+.1f} on average over {plural(r.sessions, 'rated session')})",
     )
+
+
+def _window(data: Report) -> Block:
+    """'Thu 29 Oct 2026 – Fri 27 Nov 2026  (30 days)', broken before the count on a narrow screen."""
+    from rich.text import Text
+
+    from .layout import Block, flow
+
+    parts = [Text(f"{_day_words(data.since)} – {_day_words(data.as_of)}", style="bold"), Text(f"({data.days} days)")]
+    return Block(lambda width: flow(parts, width, sep="  "))
+
+
+def _legend(width: int, indent: int = 0) -> list[Text]:
+    """What the calendar's marks mean, broken between its parts on a narrow screen."""
+    from rich.text import Text
+
+    from .layout import flow
+
+    scale = Text("less ", style="dim")
+    for cell_mark, shade in zip(_CELLS, _SHADES, strict=True):
+        scale.append(cell_mark, style=shade)
+    scale.append(" more minutes at home", style="dim")
+    parts = [scale, Text("~ rest", style="dim"), Text("P with a professional", style="dim")]
+    room = width - indent if width - indent >= scale.cell_len else width
+    pad = " " * (width - room)
+    return [Text(pad) + line for line in flow(parts, room)]
+
+
+def _bars(values: dict[str, float], width: int) -> list[Text]:
+    """'  neck        ████████···· 12 min' a line each; the bars shrink to fit the screen."""
+    from rich.text import Text
+
+    from .words import duration
+
+    most = max(values.values())
+    label = max(11, *(len(name) for name in values))
+    lengths = {name: duration(minutes * 60) for name, minutes in values.items()}
+    room = max(5, min(20, width - 2 - label - 2 - max(len(t) for t in lengths.values())))
+    return [
+        Text(f"  {name:<{label}} ") + Text(_bar(minutes, most, room), style="cyan") + Text(f" {lengths[name]}")
+        for name, minutes in values.items()
+    ]
 
 
 def report_view(data: Report) -> None:
     from datetime import date
 
-    from rich.table import Table
     from rich.text import Text
 
+    from .layout import Block, Col, flow, grid, hang
     from .words import duration, flag_summary, plural, progression
 
     out = console()
-    out.print(Text(f"{_day_words(data.since)} – {_day_words(data.as_of)}  ({data.days} days)", style="bold"))
+    out.print(_window(data))
     # The calendar: one row a week, Monday first; shades scale on home practice.
     top = max((c.minutes for c in data.calendar), default=0)
     first = date.fromisoformat(data.calendar[0].date)
-    grid = Text("        Mo Tu We Th Fr Sa Su\n", style="dim")
+    calendar = Text("        Mo Tu We Th Fr Sa Su\n", style="dim")
     rows: list[Text] = []
     line = Text(f"{first:%d %b} ", style="dim")
     line.append("   " * first.weekday())
@@ -605,27 +809,29 @@ def report_view(data: Report) -> None:
             line.append(f" {_CELLS[level]} ", style=_SHADES[level])
     rows.append(line)
     for row in rows:
-        grid.append_text(row)
-        grid.append("\n")
-    out.print(grid, end="")
-    legend = Text("        less ", style="dim")
-    for cell_mark, shade in zip(_CELLS, _SHADES, strict=True):
-        legend.append(cell_mark, style=shade)
-    legend.append(" more minutes at home   ~ rest   P with a professional", style="dim")
-    out.print(legend)
+        calendar.append_text(row)
+        calendar.append("\n")
+    out.print(calendar, end="", no_wrap=True, overflow="crop")
+    out.print(Block(lambda width: _legend(width, indent=8)))
     out.print()
-    summary = Table(box=None, show_header=False, pad_edge=False)
-    summary.add_column(style="bold")
-    summary.add_column()
     counted = data.days - data.before_first
-    summary.add_row(
-        "active days", f"{data.active_days} of {counted}  ({data.consistency:.0%} consistency, rest days left out)"
+    summary = [
+        (
+            "active days",
+            Text(f"{data.active_days} of {counted}  ({data.consistency:.0%} consistency, rest days left out)"),
+        ),
+        ("time", Text(f"{duration(data.seconds)} in {plural(data.sessions, 'session')}")),
+        ("habit strength", Text(f"{_bar(data.habit_strength, 1.0)} {data.habit_strength:.0%}", style="green")),
+    ]
+    columns = (Col("", style="bold"), Col("", wrap=True, least=24))
+    out.print(
+        Block(
+            lambda width: (
+                grid(columns, summary, width)
+                or [line for k, v in summary for line in hang(Text(f"{k}: ", style="bold"), v, width)]
+            )
+        )
     )
-    summary.add_row("time", f"{duration(data.seconds)} in {plural(data.sessions, 'session')}")
-    summary.add_row(
-        "habit strength", Text(f"{_bar(data.habit_strength, 1.0)} {data.habit_strength:.0%}", style="green")
-    )
-    out.print(summary)
     for values, title in (
         (data.by_area, "by area (massage, stretches and exercise)"),
         (data.by_kind, "by kind"),
@@ -633,32 +839,29 @@ def report_view(data: Report) -> None:
         if not values:
             continue
         out.print(Text(f"\n{title}", style="bold"))
-        most = max(values.values())
-        for name, minutes in values.items():
-            out.print(
-                Text(f"  {name:<11} ") + Text(_bar(minutes, most), style="cyan") + Text(f" {duration(minutes * 60)}")
-            )
+        out.print(Block(lambda width, values=values: _bars(values, width)))  # type: ignore[misc]
     if data.pain.sessions or data.stress.sessions:
         out.print()
     for name, r in (("pain", data.pain), ("stress", data.stress)):
         if r.sessions and r.avg_change is not None:
             style = "green" if r.avg_change < 0 else "yellow" if r.avg_change > 0 else ""
-            out.print(Text(_rating_line(name, r), style=style))
+            parts = [Text(part, style=style) for part in _rating_parts(name, r)]
+            out.print(Block(lambda width, parts=parts: flow(parts, width, sep="  ")))  # type: ignore[misc]
     weekly_trends(data, out)
     if data.helped_most:
         out.print(Text("\nfell most in the sessions that included", style="bold"))
         for h in data.helped_most:
             out.print(
-                _text(
-                    f"  {h.name}  {h.measure} {h.avg_before:.1f} → {h.avg_after:.1f} "
+                hanging(
+                    f"  {h.name}: {h.measure} {h.avg_before:.1f} → {h.avg_after:.1f} "
                     f"over {plural(h.sessions, 'session')}"
                 )
             )
     if data.pro_sessions:
         out.print(Text("\nwith a professional", style="bold"))
         for s in data.pro_sessions:
-            note = f"  — {s.note}" if s.note else ""
-            out.print(_text(f"  {s.date}  {s.pro}  {duration(s.minutes * 60)}{note}"))
+            note = f" — {s.note}" if s.note else ""
+            out.print(hanging(f"  {s.date}: {s.pro.replace('-', ' ')}, {duration(s.minutes * 60)}{note}"))
     grown = progression(data.progression)
     if grown:
         out.print(_text(f"\nprogress: {grown}", "cyan"))
@@ -790,23 +993,20 @@ def year_calendar(data: Report, out: Console | None = None) -> None:
                     level = _level(cell.minutes, top)
                     line.append(_CELLS[level], style=_SHADES[level])
             out.print(line, no_wrap=True, overflow="crop")
-    legend = Text("less ", style="dim")
-    for cell_mark, shade in zip(_CELLS, _SHADES, strict=True):
-        legend.append(cell_mark, style=shade)
-    legend.append(" more minutes at home  ~ rest  P with a professional", style="dim")
-    out.print(legend)
+    from .layout import Block
+
+    out.print(Block(_legend))
     if any(c.before for c in days):
         out.print(_text("blank: before your first session", "dim"))
 
 
 def year_view(data: Report) -> None:
     """`report --year`: the year calendar, the year's figures and its weekly trends."""
-    from rich.text import Text
 
     from .words import duration, plural
 
     out = console()
-    out.print(Text(f"{_day_words(data.since)} – {_day_words(data.as_of)}  ({data.days} days)", style="bold"))
+    out.print(_window(data))
     year_calendar(data, out)
     if not data.sessions:
         out.print(_text("\nNothing logged in this year yet.", "dim"))
@@ -900,20 +1100,24 @@ def therapist_markdown(data: Report, profile: Profile, *, include_notes: bool = 
     if data.notes and include_notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {day(n.date)}: {md(n.note)}" for n in data.notes[-12:]]
-    if profile.conditions:
-        lines += ["", f"Health conditions noted in the profile: {', '.join(profile.conditions)}."]
+    noted = ", ".join(profile.conditions) or "none"
+    lines += ["", f"Health conditions noted in the profile: {noted}."]
     lines += ["", "_Written by selfcare from the person's own log; not a clinical record._", ""]
     return "\n".join(lines)
 
 
 def doctor_view(findings: list[tuple[str, str, str]]) -> None:
+    from rich.text import Text
+
+    from .layout import Block, hang
+
     out = console()
     styles = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+    label = max((len(what) for what, _, _ in findings), default=0)
     for what, status, detail in findings:
-        line = _text(f"{status:<4} ", styles[status])
-        line.append(f"{what:<14} ", style="bold")
-        line.append(clean(detail))
-        out.print(line)
+        lead = Text(f"{status:<4} ", style=styles[status])
+        lead.append(f"{what:<{label}}  ", style="bold")
+        out.print(Block(lambda width, lead=lead, detail=detail: hang(lead, clean(detail), width)))  # type: ignore[misc]
 
 
 def session_summary(result: Logged) -> None:

@@ -1144,23 +1144,9 @@ class Staging:
 
     def add_session(self, idx: int, s: Session) -> None:
         try:
+            row = _values(s)
             self.db.execute(
-                "INSERT INTO staged_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    s.id,
-                    idx,
-                    s.day,
-                    s.logged_at,
-                    _timestamp(s.logged_at),
-                    s.seconds,
-                    s.pain_before,
-                    s.pain_after,
-                    s.stress_before,
-                    s.stress_after,
-                    s.note,
-                    s.pro,
-                    s.source,
-                ),
+                "INSERT INTO staged_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (row[0], idx, *row[1:])
             )
         except sqlite3.IntegrityError:
             raise Duplicate(s.id) from None
@@ -1256,6 +1242,24 @@ def _practice_rows(s: Session) -> list[tuple[str, int, str, int, int, str]]:
     return [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)]
 
 
+def _values(s: Session) -> tuple[object, ...]:
+    """A session's own values in the order of the sessions table's columns."""
+    return (
+        s.id,
+        s.day,
+        s.logged_at,
+        _timestamp(s.logged_at),
+        s.seconds,
+        s.pain_before,
+        s.pain_after,
+        s.stress_before,
+        s.stress_after,
+        s.note,
+        s.pro,
+        s.source,
+    )
+
+
 def _update(db: sqlite3.Connection, s: Session) -> None:
     """A session's own values (not its practices) set to `s`'s."""
     db.execute(
@@ -1289,20 +1293,7 @@ def _insert(db: sqlite3.Connection, s: Session) -> None:
     db.execute(
         "INSERT INTO sessions (id, day, logged_at, logged_ts, seconds, pain_before, pain_after, "
         "stress_before, stress_after, note, pro, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            s.id,
-            s.day,
-            s.logged_at,
-            _timestamp(s.logged_at),
-            s.seconds,
-            s.pain_before,
-            s.pain_after,
-            s.stress_before,
-            s.stress_after,
-            s.note,
-            s.pro,
-            s.source,
-        ),
+        _values(s),
     )
     db.executemany(
         "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense, status) "

@@ -31,6 +31,9 @@ def today(
     day = parse_day(date, base) if date else base
     if targets:
         from .common import chosen, load_library, only_plan_options
+        from .inputs import words
+
+        targets = words(targets)  # any case, and lists: 'today Neck-Trap-Knead,breath-box'
 
         only_plan_options(minutes, area, goal)
         library = load_library()

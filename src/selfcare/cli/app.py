@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from .guard import guarded, state
 
 
+class SelfcareCommand(TyperCommand):
+    """A command whose --help is laid out by selfcare.cli.helptext."""
+
+    def get_help(self, ctx: Any) -> str:
+        from .guard import screen_width
+        from .helptext import render
+
+        return render(self, ctx, screen_width())
+
+
 class SelfcareGroup(TyperGroup):
-    """Maps every failure to one line on stderr: 2 for bad input, 1 for the environment."""
+    """Maps every failure to one line on stderr: 2 for bad input, 1 for the environment.
+
+    Shows its help, with exit 0, when called alone. Every command below it gets the same help
+    layout and reads whole numbers the same way (see selfcare.cli.inputs).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _adopt(self)
+
+    def get_help(self, ctx: Any) -> str:
+        from .guard import screen_width
+        from .helptext import render
+
+        return render(self, ctx, screen_width())
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        from .helptext import ORDER
+
+        names = super().list_commands(ctx)
+        if ctx.parent is not None:
+            return names
+        # The order of a day (also the order completion offers them in).
+        return sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER))
 
     def main(
         self,
@@ -39,6 +73,17 @@ class SelfcareGroup(TyperGroup):
                 )
             except typer.Abort:
                 raise KeyboardInterrupt from None
+            except click_exc.NoArgsIsHelpError as exc:
+                # `selfcare`, `selfcare routines`...: the help is the answer.
+                sys.stdout.write(exc.ctx.get_help() + "\n")
+                return 0
+            except click_exc.BadParameter as exc:
+                if isinstance(exc, click_exc.MissingParameter) or exc.param is None:
+                    raise
+                from ..errors import SelfcareError
+                from .inputs import option_name
+
+                raise SelfcareError(f"{option_name(exc.param)}: {exc.message}") from None
 
         result = guarded(call, (click_exc.UsageError, click_exc.ClickException))
         code = result if isinstance(result, int) else 0
@@ -47,21 +92,47 @@ class SelfcareGroup(TyperGroup):
         return code
 
 
+def _adopt(group: TyperGroup) -> None:
+    """Give every command and group below `group` selfcare's help and its reader of whole numbers.
+
+    Typer builds plain TyperCommands and TyperGroups for commands registered without a `cls`
+    (a sub-application's, say); they take the subclasses here, which add behaviour and no state.
+    """
+    from .inputs import whole_numbers
+
+    for param in group.params:
+        whole_numbers(param)
+    for command in group.commands.values():
+        if type(command) is TyperCommand:
+            command.__class__ = SelfcareCommand
+        elif type(command) is TyperGroup:
+            command.__class__ = SelfcareGroup
+        for param in command.params:
+            whole_numbers(param)
+        if isinstance(command, TyperGroup):
+            _adopt(command)
+
+
 app = typer.Typer(
     cls=SelfcareGroup,
     name="selfcare",
     help="A terminal self-care coach: short routines of self-massage, stretches, breathing and meditation, "
     "built for your day, guided, and logged on your machine.\n\nExample: selfcare today",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 routines_app = typer.Typer(
-    help="Browse and check the routine library.\n\nExample: selfcare routines list --area neck", no_args_is_help=True
+    cls=SelfcareGroup,
+    help="Browse and check the routine library.\n\nExample: selfcare routines list --area neck",
+    no_args_is_help=True,
 )
 profile_app = typer.Typer(
-    help="Your areas, goals, time and health conditions.\n\nExample: selfcare profile show", no_args_is_help=True
+    cls=SelfcareGroup,
+    help="Your areas, goals, time and health conditions.\n\nExample: selfcare profile show",
+    no_args_is_help=True,
 )
 app.add_typer(routines_app, name="routines")
 app.add_typer(profile_app, name="profile")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from . import complete
 from .app import app
 from .common import load_library, load_profile, open_log
 
@@ -17,6 +18,7 @@ def red_flags(
         typer.Option(
             "--clear",
             metavar="AREA",
+            autocompletion=complete.areas,
             help="After seeing someone: resume the practices paused or softened for this area.",
         ),
     ] = None,

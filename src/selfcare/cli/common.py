@@ -25,9 +25,21 @@ def load_profile() -> tuple[Profile, bool]:
 
 
 def load_library() -> Library:
+    """The library, each file of one's own that it skips named in a warning (once a run)."""
     from .. import library
 
-    return library.load(paths.user_routines_dir(), paths.cache_dir() / "library.json")
+    found = library.load(paths.user_routines_dir(), paths.cache_dir() / "library.json")
+    warn_skipped(found.skipped)
+    return found
+
+
+def warn_skipped(skipped: list[tuple[str, str]]) -> None:
+    """One warning line for each routine file of one's own left out: a broken file never stops a command."""
+    from .guard import warn_once
+
+    for path, message in skipped:
+        hint = f"'selfcare routines validate {path}' lists every problem in it"
+        warn_once(path, f"skipped {message}; {hint}")
 
 
 def today(profile: Profile) -> date:
@@ -252,11 +264,18 @@ def plan_today(
     cache = paths.cache_dir() / "plan.json"
     wanted = None
     if cached:
-        from ..library import signature
+        from ..library import signature, skipped_files
 
-        wanted = plancache.key(day.isoformat(), request, signature(paths.user_routines_dir()), db)
+        files = signature(paths.user_routines_dir())
+        wanted = plancache.key(day.isoformat(), request, files, db)
         plan = plancache.load(cache, wanted) if wanted is not None else None
         if plan is not None:
+            # The plan kept is the library's of these files; the files it skipped are named all the same.
+            skipped = skipped_files(paths.cache_dir() / "library.json", files)
+            if skipped is None:
+                load_library()
+            else:
+                warn_skipped(skipped)
             return plan
     library = library or load_library()
     from ..coach import plan_for

@@ -45,6 +45,17 @@ def warn(message: str) -> None:
     sys.stderr.flush()
 
 
+_warned: set[str] = set()  # what this run has warned of already
+
+
+def warn_once(about: str, message: str) -> None:
+    """`warn`, unless this run has warned `about` this already (a file read twice is named once)."""
+    if about in _warned:
+        return
+    _warned.add(about)
+    warn(message)
+
+
 @contextmanager
 def stored(what: str) -> Iterator[None]:
     """Around what a command shows after its changes are committed: a failure there is a
@@ -78,19 +89,28 @@ def prepare_terminal() -> None:
         if reconfigure is not None:
             with suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-    # Rich and Typer's help read COLUMNS, else the terminal's size.
-    try:
-        width = int(os.environ.get("COLUMNS", "").strip())
-    except ValueError:
-        width = None
-    if width is None:
-        import shutil
-
-        width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    # Rich and the help read COLUMNS, else the terminal's size.
+    width = _columns()
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         os.environ["COLUMNS"] = str(DEFAULT_WIDTH)
     elif "COLUMNS" in os.environ:
         os.environ["COLUMNS"] = str(width)
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ.get("COLUMNS", "").strip())
+    except ValueError:
+        import shutil
+
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
+
+def screen_width() -> int:
+    """The width the screens are laid out for: COLUMNS, else the terminal's (80 when piped);
+    one below MIN_WIDTH or above MAX_WIDTH is taken as DEFAULT_WIDTH."""
+    width = _columns()
+    return width if MIN_WIDTH <= width <= MAX_WIDTH else DEFAULT_WIDTH
 
 
 def guarded(call: Callable[[], Any], usage_errors: tuple[type[BaseException], ...] = ()) -> Any:
@@ -98,6 +118,7 @@ def guarded(call: Callable[[], Any], usage_errors: tuple[type[BaseException], ..
     from .. import jsoncache
 
     prepare_terminal()
+    _warned.clear()
     jsoncache.hold()
     ok = False
     try:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import complete
 from . import status as status_body
 from .app import app
 from .common import load_library, load_profile, open_log, plan_request
@@ -24,7 +25,7 @@ remind_app = typer.Typer(
 )
 app.add_typer(remind_app, name="remind")
 
-DAYS = typer.Option("--days", help="Weekdays: mon-fri, mon,wed,fri, weekdays, weekends or daily.")
+DAYS = typer.Option("--days", metavar="DAYS", help="Weekdays: mon-fri, mon,wed,fri, weekdays, weekends or daily.")
 
 
 def _manifest() -> Path:
@@ -97,7 +98,12 @@ def remind_at(
 def remind_every(
     interval: Annotated[str, typer.Argument(metavar="INTERVAL", help="Minutes between breaks: 60m, 90m, 2h.")],
     between: Annotated[
-        str, typer.Option("--between", help="The window, e.g. 09:00-17:00; the first break comes one interval in.")
+        str,
+        typer.Option(
+            "--between",
+            metavar="HH:MM-HH:MM",
+            help="The window, e.g. 09:00-17:00; the first break comes one interval in.",
+        ),
     ],
     days: Annotated[str, DAYS] = "daily",
 ) -> None:
@@ -164,7 +170,12 @@ def _where(entry: Installed) -> str:
 
 @remind_app.command("off")
 def remind_off(
-    kind: Annotated[str | None, typer.Argument(metavar="[KIND]", help="at, every or evening; none = all.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[KIND]", help="at, every or evening; none = all.", autocompletion=complete.reminder_kinds
+        ),
+    ] = None,
 ) -> None:
     """Remove reminders: exactly what selfcare installed, nothing else.
 
@@ -174,6 +185,7 @@ def remind_off(
     from ..errors import SelfcareError, unknown
     from ..habit import KINDS
 
+    kind = kind.strip().lower() if kind is not None else None
     if kind is not None and kind not in KINDS:
         raise SelfcareError(unknown("reminder kind", kind, KINDS))
     gone = remind.remove(_manifest(), _scheduler(required=False), kind)
@@ -211,6 +223,10 @@ def nudge(
     from .. import notify, paths, remind
     from .. import nudge as nudges
     from ..days import now
+    from ..errors import SelfcareError
+
+    if dry_run and quiet:
+        raise SelfcareError("--dry-run says what would happen and --quiet prints nothing; give one of them")
 
     profile, _ = load_profile()
     moment = now()
@@ -267,6 +283,7 @@ def status(
         str | None,
         typer.Option(
             "--format",
+            metavar="TEMPLATE",
             help="A line of your own: {streak}, {done}, {minutes}, {minutes_done}, {week}, {flag}, {nudge}, {line}.",
         ),
     ] = None,
@@ -280,7 +297,9 @@ def status(
 
 
 @app.command()
-def hook(shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")]) -> None:
+def hook(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh or fish.", autocompletion=complete.shells)],
+) -> None:
     """Print a snippet that adds 'selfcare status' to your prompt.
 
     Put it in your shell's start-up file: eval "$(selfcare hook bash)" in ~/.bashrc,
@@ -291,6 +310,7 @@ def hook(shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh o
     from ..errors import SelfcareError, unknown
     from ..hooks import SHELLS, SNIPPETS
 
+    shell = shell.strip().lower()
     if shell not in SHELLS:
         raise SelfcareError(unknown("shell", shell, SHELLS))
     typer.echo(SNIPPETS[shell], nl=False)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from . import complete
 from .app import app
 from .common import load_library, load_profile, open_log
 
@@ -16,10 +17,16 @@ app.add_typer(history_app, name="history")
 @app.command()
 def log(
     practice_ids: Annotated[
-        list[str] | None, typer.Argument(metavar="[PRACTICE_ID]...", help="What you did; none = today's routine.")
+        list[str] | None,
+        typer.Argument(
+            metavar="[PRACTICE_ID]...",
+            help="What you did (a list works too: a,b); none = today's routine.",
+            autocompletion=complete.practices,
+        ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'.")
+        str | None,
+        typer.Option("--date", metavar="DATE", help="When: YYYY-MM-DD, YYYY-MM-DDTHH:MM, 'today' or 'yesterday'."),
     ] = None,
     minutes: Annotated[
         int | None,
@@ -37,10 +44,15 @@ def log(
     stress_after: Annotated[
         int | None, typer.Option("--stress-after", min=0, max=10, help="Stress after, 0-10.")
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note to keep with the session.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with the session.")] = None,
     pro: Annotated[
         str | None,
-        typer.Option("--pro", help="A session with a professional: massage-therapist, physiotherapist, osteopath..."),
+        typer.Option(
+            "--pro",
+            metavar="WHO",
+            help="A session with a professional: massage-therapist, physiotherapist, osteopath...",
+            autocompletion=complete.professionals,
+        ),
     ] = None,
     too_intense: Annotated[
         list[str] | None,
@@ -48,6 +60,7 @@ def log(
             "--too-intense",
             metavar="ID",
             help="A practice that felt too intense; it is rested for a while (an exercise steps back instead).",
+            autocompletion=complete.practices,
         ),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print the stored session as JSON.")] = False,
@@ -55,12 +68,14 @@ def log(
     """Record a session done away from the keyboard (or today's routine).
 
     Example: selfcare log neck-trap-knead stretch-neck-side-bend --pain-before 5 --pain-after 3
+    Example: selfcare log --pro massage-therapist --minutes 45
     """
     from .. import logbook, render
+    from .inputs import words
 
     profile, _ = load_profile()
     entry = logbook.Entry(
-        practice_ids=tuple(practice_ids or ()),
+        practice_ids=tuple(words(practice_ids, unique=False)),
         when=date,
         minutes=minutes,
         pain_before=pain_before,
@@ -69,7 +84,7 @@ def log(
         stress_after=stress_after,
         note=note,
         pro=pro,
-        too_intense=tuple(too_intense or ()),
+        too_intense=tuple(words(too_intense)),
     )
     from .guard import stored, warn
 
@@ -185,7 +200,7 @@ def history_delete(
 
 @app.command()
 def undo() -> None:
-    """Take back your last change: a session logged, corrected or deleted, a rest day marked or taken back.
+    """Take back your last change: a session logged, corrected or deleted, or a rest day.
 
     Example: selfcare undo
     """

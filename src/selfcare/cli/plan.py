@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from . import actions
+from . import actions, complete
 from .app import app
 from .common import (
     chosen,
@@ -21,14 +21,27 @@ from .common import (
 from .common import today as current_day
 
 MINUTES = typer.Option("--minutes", "-m", help="How many minutes you have (default: your profile's).")
-AREAS = typer.Option("--area", "-a", help="A body area to work on; repeat for more (neck, shoulders, feet...).")
-GOALS = typer.Option("--goal", "-g", help="What you want: tension, stress, sleep, flexibility...; repeatable.")
-DATE = typer.Option("--date", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
+AREAS = typer.Option(
+    "--area",
+    "-a",
+    metavar="AREA",
+    help="Body areas to work on: neck, shoulders, feet...; repeat it or give a list (neck,jaw).",
+    autocompletion=complete.areas,
+)
+GOALS = typer.Option(
+    "--goal",
+    "-g",
+    metavar="GOAL",
+    help="What you want: tension, stress, sleep, flexibility...; repeat it or give a list.",
+    autocompletion=complete.goals,
+)
+DATE = typer.Option("--date", metavar="DATE", help="Plan for another day: YYYY-MM-DD, 'today' or 'yesterday'.")
 JSON = typer.Option("--json", help="Print JSON instead of a table.")
 TARGETS = typer.Argument(
     metavar="[NAME | PRACTICE_ID...]",
     help="A routine you saved ('selfcare routines save'), or practice ids; none: the plan of the day.",
     show_default=False,
+    autocompletion=complete.practices,
 )
 
 
@@ -102,10 +115,12 @@ def start(
     profile, saved = load_profile()
     first_run_notice(saved)
     request = plan_request(profile, minutes, area, goal)
+    from .inputs import words
+
     library = load_library()
     if targets:
         only_plan_options(minutes, area, goal)
-    ids, routine = chosen(library, targets)
+    ids, routine = chosen(library, words(targets))
     plan = plan_today(library, request, current_day(profile), practice_ids=ids, routine=routine)
     out = render.console()
     if not plan.items and ids:
@@ -149,9 +164,9 @@ def start(
     spent = sum(d.seconds for d in worked)
     # Stopped, or hurried through without playing a practice to its end in under a minute: ask first.
     if guide.state == "stopped" or (spent < 60 and not any(d.status == "done" for d in worked)):
-        from rich.prompt import Confirm
+        from .inputs import yes_or_no
 
-        if not Confirm.ask(f"Log what you did ({render.duration(spent)})?", default=True, console=out):
+        if not yes_or_no(f"Log what you did ({render.duration(spent)})?", default=True):
             out.print("Not logged.")
             return
     else:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import paths
+from . import complete
 from .app import profile_app
 from .common import load_profile
 
@@ -33,13 +34,17 @@ def set_(
     key: Annotated[
         str,
         typer.Argument(
-            help="areas, goals, minutes, days_per_week, conditions, day_starts_at, equipment, injured or quiet_hours."
+            metavar="KEY",
+            help="areas, goals, minutes, days_per_week, conditions, day_starts_at, equipment, injured or quiet_hours.",
+            autocompletion=complete.profile_keys,
         ),
     ],
     value: Annotated[
         str,
         typer.Argument(
-            help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions or quiet_hours."
+            metavar="VALUE",
+            help="The new value; lists are comma-separated ('neck,shoulders'); 'none' empties conditions or quiet_hours.",
+            autocompletion=complete.profile_values,
         ),
     ],
 ) -> None:
@@ -52,6 +57,7 @@ def set_(
     from .common import disclaimer_once
 
     profile, _ = load_profile()
+    key = key.strip().lower().replace("-", "_")  # days-per-week reads as days_per_week
     updated = profiles.with_value(profile, key, value)
     disclaimer_once(profile.acknowledged)
     profiles.save(paths.config_file(), updated._replace(acknowledged=True))
@@ -65,20 +71,46 @@ def set_(
 
 @profile_app.command()
 def setup(
-    areas: Annotated[str | None, typer.Option(help="Body areas, comma-separated (neck,shoulders,feet...).")] = None,
-    goals: Annotated[str | None, typer.Option(help="Goals, comma-separated (tension,stress,sleep...).")] = None,
+    areas: Annotated[
+        str | None,
+        typer.Option(
+            metavar="AREAS", help="Body areas, comma-separated (neck,shoulders,feet...).", autocompletion=complete.areas
+        ),
+    ] = None,
+    goals: Annotated[
+        str | None,
+        typer.Option(
+            metavar="GOALS", help="Goals, comma-separated (tension,stress,sleep...).", autocompletion=complete.goals
+        ),
+    ] = None,
     minutes: Annotated[int | None, typer.Option(help="Minutes a day.")] = None,
     days_per_week: Annotated[int | None, typer.Option("--days-per-week", help="Days a week you aim for (1-7).")] = None,
-    conditions: Annotated[str | None, typer.Option(help="Health conditions, comma-separated, or 'none'.")] = None,
+    conditions: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CONDITIONS",
+            help="Health conditions, comma-separated, or 'none'.",
+            autocompletion=complete.conditions,
+        ),
+    ] = None,
     day_starts_at: Annotated[
-        str | None, typer.Option("--day-starts-at", help="When your day starts (HH:MM, default 04:00).")
+        str | None, typer.Option("--day-starts-at", metavar="HH:MM", help="When your day starts (default 04:00).")
     ] = None,
     equipment: Annotated[
         str | None,
-        typer.Option(help="What you have to hand, comma-separated (tennis-ball,band...); a wall and a chair count."),
+        typer.Option(
+            metavar="THINGS",
+            help="What you have to hand, comma-separated (tennis-ball,band...); a wall and a chair count.",
+            autocompletion=complete.equipment,
+        ),
     ] = None,
     injured: Annotated[
-        str | None, typer.Option(help="With a recent injury: the injured areas, comma-separated.")
+        str | None,
+        typer.Option(
+            metavar="AREAS",
+            help="With a recent injury: the injured areas, comma-separated.",
+            autocompletion=complete.areas,
+        ),
     ] = None,
 ) -> None:
     """Set up your profile, asking for what the options do not give.

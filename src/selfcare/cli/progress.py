@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..models import Profile
     from ..reports import Report
 
-AS_OF = typer.Option("--as-of", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
+AS_OF = typer.Option("--as-of", metavar="DATE", help="Look from this day: YYYY-MM-DD, 'today' or 'yesterday'.")
 
 
 @app.command()
@@ -50,7 +50,7 @@ def report(
     ] = False,
     html: Annotated[
         Path | None,
-        typer.Option("--html", help="Write the summary as one self-contained page with charts (0600)."),
+        typer.Option("--html", metavar="FILE", help="Write the summary as one self-contained page with charts (0600)."),
     ] = None,
     include_notes: Annotated[
         bool,
@@ -60,7 +60,9 @@ def report(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="With --for-therapist: write to this file (0600); '-' is the screen."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="With --for-therapist: write to this file (0600); '-' is the screen."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output or --html if it exists.")] = False,
 ) -> None:
@@ -71,6 +73,15 @@ def report(
     from .. import render, reports
     from ..errors import SelfcareError
 
+    # Options that make no sense together are refused, never quietly ignored.
+    if output is not None and not for_therapist:
+        raise SelfcareError("--output writes the summary of --for-therapist; add --for-therapist (or use --html FILE)")
+    if json and for_therapist:
+        raise SelfcareError("--json and --for-therapist each choose what is printed; give one of them")
+    if include_notes and not (for_therapist or html is not None):
+        raise SelfcareError("--include-notes puts your notes in --for-therapist or --html; add one of them")
+    if force and output is None and html is None:
+        raise SelfcareError("--force overwrites the file of --output or --html; give one of them")
     if for_therapist and output is not None and output.suffix.lower() in (".html", ".htm"):
         html, output = output, None  # the page with charts, as --html
     if year and days is not None:

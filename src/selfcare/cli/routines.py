@@ -7,17 +7,39 @@ from typing import Annotated
 
 import typer
 
+from . import complete
 from .app import routines_app
 from .common import load_library
 
 
 @routines_app.command("list")
 def list_(
-    area: Annotated[str | None, typer.Option("--area", "-a", help="Only practices for this area.")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", help="Only massage, stretch, breathing, meditation or exercise.")
+    area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--area",
+            "-a",
+            metavar="AREA",
+            help="Only practices for these areas (neck,jaw).",
+            autocompletion=complete.areas,
+        ),
     ] = None,
-    goal: Annotated[str | None, typer.Option("--goal", "-g", help="Only practices that serve this goal.")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="Only these kinds: massage, stretch, breathing, meditation, exercise.",
+            autocompletion=complete.kinds,
+        ),
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--goal", "-g", metavar="GOAL", help="Only practices that serve these goals.", autocompletion=complete.goals
+        ),
+    ] = None,
     for_me: Annotated[
         bool,
         typer.Option("--for-me", help="Only what the planner may choose for you today, and why the others are out."),
@@ -26,24 +48,24 @@ def list_(
 ) -> None:
     """List the practices in the library, built-in and your own.
 
-    Example: selfcare routines list --area neck --kind massage
+    Each filter takes one word or a list, and keeps what matches any of them.
+
+    Example: selfcare routines list --area neck,jaw --kind massage
     Example: selfcare routines list --for-me
     """
     from .. import models, render
-    from ..errors import SelfcareError, unknown
+    from .inputs import vocabulary
 
-    for value, vocab, what in (
-        (area, models.AREAS, "area"),
-        (kind, models.KINDS, "kind"),
-        (goal, models.GOALS, "goal"),
-    ):
-        if value is not None and value not in vocab:
-            raise SelfcareError(unknown(what, value, vocab))
+    areas = vocabulary(area, models.AREAS, "area")
+    kinds = vocabulary(kind, models.KINDS, "kind")
+    goals = vocabulary(goal, models.GOALS, "goal")
     library = load_library()
     practices = [
         p
         for p in library
-        if (area is None or area in p.areas) and (kind is None or p.kind == kind) and (goal is None or goal in p.goals)
+        if (not areas or set(areas) & set(p.areas))
+        and (not kinds or p.kind in kinds)
+        and (not goals or set(goals) & set(p.goals))
     ]
     if for_me:
         from .. import words
@@ -72,7 +94,7 @@ def list_(
         render.print_json([dict(p.summary_dict(), origin=p.origin, overrides=p.overrides) for p in practices])
     else:
         render.practice_list(practices)
-        if library.routines and area is None and kind is None and goal is None:
+        if library.routines and not (areas or kinds or goals):
             from ..words import listing, plural
 
             named = [f"{r.name} ({plural(len(r.practices), 'practice')})" for r in library.routines.values()]
@@ -83,7 +105,11 @@ def list_(
 def show(
     practice_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="The practice's id, or a routine you saved (see 'selfcare routines list')."),
+        typer.Argument(
+            metavar="ID",
+            help="The practice's id, or a routine you saved (see 'selfcare routines list').",
+            autocompletion=complete.practices,
+        ),
     ],
     json: Annotated[bool, typer.Option("--json", help="Print the whole practice as JSON.")] = False,
 ) -> None:
@@ -96,6 +122,7 @@ def show(
     from ..library import practice_to_dict
 
     library = load_library()
+    typed, practice_id = practice_id, practice_id.strip().lower()  # ids are lower case; any case finds them
     routine = library.routines.get(practice_id)
     if routine is not None:
         if json:
@@ -111,7 +138,7 @@ def show(
     practice = library.get(practice_id)
     if practice is None:
         hint = suggest(practice_id, [*library.practices, *library.routines])
-        raise SelfcareError(f"no practice or routine named '{practice_id}'{hint}; see 'selfcare routines list'")
+        raise SelfcareError(f"no practice or routine named '{typed}'{hint}; see 'selfcare routines list'")
     if json:
         render.print_json(practice_to_dict(practice))
     else:
@@ -126,6 +153,8 @@ def validate(
 
     Example: selfcare routines validate ~/my-routines/neck.yaml
     """
+    import sys
+
     from .. import render
     from ..library import validate_paths
     from ..planner import derived_rules
@@ -133,14 +162,27 @@ def validate(
 
     out = render.console()
     checked = validate_paths(paths)
-    for path, practices, named in checked:
-        held = plural(len(practices), "practice") + (f", {plural(len(named), 'routine')}" if named else "")
-        out.print(render._text(f"ok  {path}  ({held})"))
-        for p in practices:
+    problems = [problem for entry in checked for problem in entry.problems]
+    for entry in checked:
+        if entry.problems:
+            for problem in entry.problems:
+                # One line each, on stderr with the other errors; every one in one run.
+                sys.stderr.write(f"selfcare: {render.clean(problem.message)}\n")
+            continue
+        named = entry.routines
+        held = plural(len(entry.practices), "practice") + (f", {plural(len(named), 'routine')}" if named else "")
+        out.print(render._text(f"ok  {entry.path}  ({held})"))
+        for p in entry.practices:
             for line in safety_notes(p, derived_rules(p)):
                 out.print(render.hanging(f"    note: {line}", "yellow"))
     if not checked:
         out.print("no routine files found")
+    if problems:
+        bad = sum(1 for entry in checked if entry.problems)
+        if len(problems) > 1:
+            files = f"{bad} of {plural(len(checked), 'file')}"
+            sys.stderr.write(f"selfcare: {plural(len(problems), 'problem')} in {files}\n")
+        raise typer.Exit(2)
 
 
 @routines_app.command()
@@ -149,7 +191,10 @@ def save(
     practice_ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[PRACTICE_ID]...", help="The practices, in order; none: today's plan.", show_default=False
+            metavar="[PRACTICE_ID]...",
+            help="The practices, in order; none: today's plan.",
+            show_default=False,
+            autocompletion=complete.practices,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a routine you saved under this name.")] = False,
@@ -164,9 +209,11 @@ def save(
     from ..library import save_routine
     from ..words import listing, plural
     from .common import load_profile, plan_request, plan_today, today
+    from .inputs import words
 
     library = load_library()
-    ids = list(practice_ids or ())
+    name = name.strip().lower()
+    ids = words(practice_ids)
     if not ids:
         profile, _ = load_profile()
         plan = plan_today(library, plan_request(profile, None, None, None), today(profile))

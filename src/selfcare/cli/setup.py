@@ -10,7 +10,14 @@ from ..errors import SelfcareError
 from ..models import Profile
 from .common import disclaimer_once, load_profile
 
+NEEDS_ANSWERS = (
+    "the health screen needs an answer to each question: run 'selfcare profile setup' "
+    "in a terminal, or give --conditions (a list, or 'none')"
+)
 ANSWERS = {"y": True, "yes": True, "?": True, "not sure": True, "n": False, "no": False}
+
+
+_ended: set[str] = set()  # holds "input" once the input has ended in this run: no more questions are shown
 
 
 def _prompt(question: str, default: str) -> str | None:
@@ -19,10 +26,13 @@ def _prompt(question: str, default: str) -> str | None:
 
     from ..render import console
 
+    if _ended:
+        return None
     try:
         return Prompt.ask(question, default=default, console=console())
     except EOFError:
         console().print()
+        _ended.add("input")
         return None
 
 
@@ -47,6 +57,8 @@ def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
     from ..render import _text, console
 
     out = console()
+    if _ended:
+        raise SelfcareError(NEEDS_ANSWERS)
     out.print("\n[bold]A short health screen[/] (y = yes, n = no, ? = not sure, treated as yes to be safe)")
     found: list[str] = []
     for cid, (_label, question) in models.CONDITIONS.items():
@@ -54,10 +66,7 @@ def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
         while True:
             answer = _prompt(f"{question} [dim](y/n/?)[/]", default)
             if answer is None:
-                raise SelfcareError(
-                    "the health screen needs an answer to each question: run 'selfcare profile setup' "
-                    "in a terminal, or give --conditions (a list, or 'none')"
-                )
+                raise SelfcareError(NEEDS_ANSWERS)
             if answer.strip().lower() in ANSWERS:
                 break
             out.print(_text("answer y (yes), n (no) or ? (not sure)", "red"))
@@ -69,6 +78,7 @@ def health_screen(current: tuple[str, ...]) -> tuple[str, ...]:
 def run_setup(given: dict[str, str | None]) -> Profile:
     from ..render import _text, console
 
+    _ended.clear()
     profile, _ = load_profile()
     out = console()
     values: dict[str, Any] = {}
@@ -121,5 +131,7 @@ def run_setup(given: dict[str, str | None]) -> Profile:
     if profile.conditions:
         labels = ", ".join(models.CONDITIONS[c][0] for c in profile.conditions)
         out.print(f"Plans will leave out or soften practices for: {labels}.", highlight=False)
+    else:
+        out.print("Health conditions: none.", highlight=False)
     out.print("Next: 'selfcare today'", highlight=False)
     return profile

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from . import complete
 from .app import app
 from .common import open_log
 
@@ -15,12 +16,22 @@ from .common import open_log
 @app.command()
 def export(
     format: Annotated[
-        str, typer.Option("--format", "-f", help="json (everything; what import reads) or csv (for spreadsheets).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="json (everything; what import reads) or csv (for spreadsheets).",
+            autocompletion=complete.export_formats,
+        ),
     ] = "json",
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (private, 0600) instead of the screen; '-' is the screen."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (private, 0600) instead of the screen; '-' is the screen.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --output if it is a file that exists.")] = False,
@@ -37,9 +48,12 @@ def export(
     from ..paths import STDOUT, check_output, output_file
     from .guard import warn
 
+    format = format.strip().lower()
     if format not in ("json", "csv"):
         raise SelfcareError(f"--format must be json or csv, not '{format}'")
     to_screen = output is None or str(output) == STDOUT
+    if force and to_screen:
+        raise SelfcareError("--force overwrites the file of --output; give --output FILE, or leave out --force")
     if output is not None and not to_screen:
         check_output(output, overwrite=force)  # before the log is even opened
     current = now()
@@ -75,7 +89,7 @@ def export(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON file written by 'selfcare export'.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A JSON file written by 'selfcare export'.")],
     skip_invalid: Annotated[
         bool,
         typer.Option(
