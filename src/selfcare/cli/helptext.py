@@ -23,7 +23,7 @@ NAME_COLUMN = 30  # an option or command name longer than this puts its help on 
 # still shows, under "More".
 SECTIONS = (
     ("Daily", ("today", "start", "log", "streak")),
-    ("Your log", ("history", "undo", "rest", "report", "export", "import")),
+    ("Your log", ("history", "undo", "rest", "report", "export", "import", "sync")),
     ("Library and profile", ("routines", "profile")),
     ("Habit", ("remind", "nudge", "status", "hook")),
     ("Safety and upkeep", ("red-flags", "doctor")),
