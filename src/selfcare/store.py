@@ -248,7 +248,10 @@ def file_problem(path: Path) -> str | None:
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the page count in the header is kept up to date
     wal = side_files(path)[0]
-    settled = not wal.exists() or wal.stat().st_size == 0
+    try:
+        settled = wal.stat().st_size == 0
+    except FileNotFoundError:  # none, or removed a moment ago by another command's last checkpoint
+        settled = True
     if counted and settled and size < pages * page:
         return f"cut short: it has {size // page:,} of its {pages:,} pages"
     return None
