@@ -345,6 +345,42 @@ def main() -> int:
                 a / b,
                 3.5,
             )
+        if wanted("sync"):
+            # The same year of log, set up to sync with a second device through a folder: nothing new
+            # arrived, so today and streak only glance at the folder's files.
+            folder = root / "Sync"
+            synced = home_with(root, "synced", export_file(root / "year-synced.json", 540, 365, ids))
+            laptop = home_with(root, "laptop", None, profile=False)
+            for home, name in ((synced, "desk"), (laptop, "laptop")):
+                run_once([*SELFCARE, "sync", "init", str(folder), "--name", name], env_for(home))
+            run_once([*SELFCARE, "log", ids[0]], env_for(laptop))
+            run_once([*SELFCARE, "sync"], env_for(synced))
+            # Both sides with compiled bytecode, as pip installs selfcare (this machine's environment may
+            # set PYTHONDONTWRITEBYTECODE, which would time compiling sync's modules instead of running them).
+            def compiled(env: dict[str, str]) -> dict[str, str]:
+                return {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+            for command in ("today", "streak"):
+                a, b = side_by_side(
+                    [*SELFCARE, command], compiled(env_for(synced)), [*SELFCARE, command], compiled(env_for(year)), runs
+                )
+                row(
+                    f"selfcare {command} with sync set up, nothing new, vs without sync",
+                    f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms",
+                    a / b,
+                    1.10,
+                )
+        if wanted("merge"):
+            # 10,000 sessions logged on another device over ten years, merged here by one `selfcare sync`.
+            folder = root / "Sync10k"
+            other = home_with(root, "other", export_file(root / "ten-thousand.json", 10_000, 3650, ids), profile=False)
+            here = home_with(root, "here", None, profile=False)
+            run_once([*SELFCARE, "sync", "init", str(folder), "--name", "here"], env_for(here))
+            run_once([*SELFCARE, "sync", "init", str(folder), "--name", "other"], env_for(other))
+            start = time.perf_counter()
+            run_once([*SELFCARE, "sync"], env_for(here))
+            took = time.perf_counter() - start
+            row("selfcare sync merging 10,000 sessions from another device", f"{took:.2f} s", took / 3, 1.0)
         if wanted("user practices"):
             many = home_with(root, "many", None)
             user_practices(many / "config" / "selfcare" / "routines", 1000)

@@ -13,7 +13,7 @@ from test_today import _commands
 
 DAY = {
     "Daily": ["today", "start", "log", "streak"],
-    "Your log": ["history", "undo", "rest", "report", "export", "import"],
+    "Your log": ["history", "undo", "rest", "report", "export", "import", "sync"],
     "Library and profile": ["routines", "profile"],
     "Habit": ["remind", "nudge", "status", "hook"],
     "Safety and upkeep": ["red-flags", "doctor"],

@@ -208,8 +208,9 @@ def test_every_example_in_the_help_runs(run, home: Path, tmp_path: Path, monkeyp
         "    goals: [tension]\n    summary: Turn the head slowly.\n    steps: [{text: Turn slowly., seconds: 20}]\n"
     )
     seen = 0
-    # Commands that write a file before the ones that read it; `start` needs a terminal (tests/test_start.py runs it).
-    order = sorted(_commands(), key=lambda wc: (wc[0][:1] == ["import"], "delete" in wc[0]))
+    # Commands that write a file before the ones that read it (`sync init` before `sync`); `start` needs a
+    # terminal (tests/test_start.py runs it).
+    order = sorted(_commands(), key=lambda wc: (wc[0][:1] == ["import"], "delete" in wc[0], wc[0] == ["sync"]))
     for words, _command in order:
         for example in _examples(run(*words, "--help").stdout):
             args = [str(Path(a).expanduser()) if a.startswith("~") else a for a in shlex.split(example)[1:]]

@@ -122,6 +122,71 @@ def log_findings(db: Path) -> list[Finding]:
     return findings
 
 
+# What marks a folder as kept in step by a sync tool: (a file or folder it leaves at the synced
+# folder's root, the tool). A sync tool copies a file when it changes, and an SQLite log copied
+# while open (its -wal file apart from it) arrives damaged; and two devices writing one log conflict.
+SYNC_MARKS = (
+    (".stfolder", "Syncthing"),
+    (".dropbox", "Dropbox"),
+    (".dropbox.cache", "Dropbox"),
+    (".nextcloudsync.log", "Nextcloud"),
+    (".owncloudsync.log", "ownCloud"),
+)
+SYNC_NAMES = (("com~apple~CloudDocs", "iCloud Drive"), ("OneDrive", "OneDrive"), ("Google Drive", "Google Drive"))
+
+
+def synced_folder(path: Path, also: Path | None = None) -> tuple[str, Path] | None:
+    """(the tool, the synced folder) when `path` sits inside a folder a sync tool keeps in step
+    (or inside `also`, the folder selfcare's own sync uses), else None. Only looks."""
+    here = path.parent
+    for folder in (here, *here.parents):
+        if also is not None and folder == also:
+            return "selfcare's own sync", folder
+        for mark, tool in SYNC_MARKS:
+            if (folder / mark).exists():
+                return tool, folder
+        try:
+            if any(p.name.startswith((".sync_", "._sync_")) and p.suffix == ".db" for p in folder.iterdir()):
+                return "Nextcloud or ownCloud", folder
+        except OSError:
+            pass
+        for name, tool in SYNC_NAMES:
+            if folder.name == name:
+                return tool, folder
+    return None
+
+
+def sync_findings(db: Path) -> list[Finding]:
+    """A warning when the log itself sits in a synced folder; what sync is set up to use."""
+    from .errors import SelfcareError
+
+    found: list[Finding] = []
+    folder: Path | None = None
+    try:
+        from .sync import load_settings
+
+        settings = load_settings()
+    except SelfcareError as exc:
+        return [("sync", "warn", exc.message)]
+    if settings is not None:
+        folder = settings.folder
+        state = "" if folder.is_dir() else " (not there now: is it mounted?)"
+        found.append(("sync", "ok", f"this device ({settings.name}) syncs through {folder}{state}"))
+    inside = synced_folder(db.resolve(), folder)
+    if inside is not None:
+        tool, where = inside
+        found.append(
+            (
+                "sync",
+                "warn",
+                f"the log {db} is inside {where}, which {tool} keeps in step: a copy made while it is open "
+                "arrives damaged. Keep the log out of synced folders (move it, or set XDG_DATA_HOME or "
+                "SELFCARE_HOME) and sync with 'selfcare sync init FOLDER', which writes only journals there",
+            )
+        )
+    return found
+
+
 def _safely(label: str, path: Path, check: Callable[[], list[Finding]]) -> list[Finding]:
     """A check, or one failing finding when the path cannot even be looked at (a name too long...)."""
     try:
@@ -154,6 +219,7 @@ def checkup() -> list[Finding]:
 
     findings += _safely("profile", config, profile_findings)
     findings += _safely("log", paths.db_file(), lambda: log_findings(paths.db_file()))
+    findings += _safely("sync", paths.db_file(), lambda: sync_findings(paths.db_file()))
 
     def routine_findings() -> list[Finding]:
         try:

@@ -39,3 +39,14 @@ def next_value(last: str | None, now_ms: int, device: str) -> str:
     if counter >= COUNTER_LIMIT:
         return Clock(seen.wall_ms + 1, 0, device).text()
     return Clock(seen.wall_ms, counter, device).text()
+
+
+# Receiving needs nothing of its own: events from other devices go into the same events table,
+# and `next_value` starts from the greatest clock there, so a change made here after a sync
+# always orders after every change it saw.
+
+
+def ahead_by(value: str, now_ms: int) -> int:
+    """How many milliseconds a clock value is ahead of `now_ms` (0 when it is not): a device
+    whose clock runs ahead makes its changes count as later than they are."""
+    return max(0, parse(value).wall_ms - now_ms)

@@ -25,6 +25,10 @@ Schema (version = PRAGMA user_version = number of migrations applied):
                      session.delete {id, session}, rest.add {date, reason, was},
                      rest.remove {date, was}, area.clear {area, date, logged_at}
   meta (v4)          key, value: this log's own settings (the device id)
+  (v5) events.subject  what an event is about (merge.subject), a virtual column
+                     with its index: sync replays one subject's events at a time
+  sync_cursors (v5)  file, offset, line, head, tail: how far each journal of the
+                     sync folder was read (selfcare.journal.Cursor)
 
 `open_store(path)` is the one door: it connects (WAL, a busy timeout so that
 several terminals can log at once, foreign keys) and applies migrations, each
@@ -50,6 +54,10 @@ from .models import Flag, JsonObject, RestDay, Session
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
+
+    from .journal import Cursor
+    from .merge import Event
+    from .models import JsonObject
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -145,11 +153,37 @@ def _m4_events(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+# merge.subject, in SQL: a session, a rest day, a profile key, a device's name, or the event itself.
+SUBJECT_SQL = (
+    "CASE WHEN kind = 'session.add' THEN 'session:' || json_extract(payload, '$.session.id') "
+    "WHEN kind IN ('session.edit', 'session.delete') THEN 'session:' || json_extract(payload, '$.id') "
+    "WHEN kind IN ('rest.add', 'rest.remove') THEN 'rest:' || json_extract(payload, '$.date') "
+    "WHEN kind = 'profile.set' THEN 'profile:' || json_extract(payload, '$.key') "
+    "WHEN kind = 'device.name' THEN 'device:' || device "
+    "ELSE 'event:' || id END"
+)
+
+
+def _m5_sync(db: sqlite3.Connection) -> None:
+    db.execute(f"ALTER TABLE events ADD COLUMN subject TEXT GENERATED ALWAYS AS ({SUBJECT_SQL}) VIRTUAL")
+    db.execute("CREATE INDEX events_subject ON events (subject)")
+    db.execute(
+        """CREATE TABLE sync_cursors (
+            file TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            head TEXT NOT NULL,
+            tail TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m1_base,
     _m2_feedback,
     _m3_truth_and_clears,
     _m4_events,
+    _m5_sync,
 ]
 VERSION = len(MIGRATIONS)
 
@@ -214,7 +248,10 @@ def file_problem(path: Path) -> str | None:
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the page count in the header is kept up to date
     wal = side_files(path)[0]
-    settled = not wal.exists() or wal.stat().st_size == 0
+    try:
+        settled = wal.stat().st_size == 0
+    except FileNotFoundError:  # none, or removed a moment ago by another command's last checkpoint
+        settled = True
     if counted and settled and size < pages * page:
         return f"cut short: it has {size // page:,} of its {pages:,} pages"
     return None
@@ -484,21 +521,24 @@ class Store:
         if not changed and before.practice_seconds == after.practice_seconds:
             return
         words = {"day": "date"}
+
+        # The practices' seconds follow the session's length: a device replaying the edit needs
+        # them too, or its practices would add up to more than the session.
+        resplit = before.practice_seconds != after.practice_seconds
+
+        def shares(s: Session) -> JsonObject:
+            return {"practice_seconds": list(s.practice_seconds)} if resplit else {}
+
         with self.transaction() as db:
             _update(db, after)
-            for pid, secs in zip(after.practices, after.practice_seconds, strict=False):
-                db.execute(
-                    "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? "
-                    "AND status != 'skipped'",
-                    (secs, after.id, pid),
-                )
+            _update_shares(db, after)
             self._event(
                 db,
                 "session.edit",
                 {
                     "id": after.id,
-                    "set": {words.get(f, f): getattr(after, f) for f in changed},
-                    "was": {words.get(f, f): getattr(before, f) for f in changed},
+                    "set": {words.get(f, f): getattr(after, f) for f in changed} | shares(after),
+                    "was": {words.get(f, f): getattr(before, f) for f in changed} | shares(before),
                 },
             )
 
@@ -587,6 +627,8 @@ class Store:
             names = {"date": "day"}
             after = before._replace(**{names.get(k, k): v for k, v in p["was"].items()})
             _update(db, after)
+            if "practice_seconds" in p["was"]:
+                _update_shares(db, after)
             self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
             return change
         if change.kind == "rest.add":
@@ -804,6 +846,249 @@ class Store:
     def version(self) -> int:
         return int(self.query("PRAGMA user_version")[0][0])
 
+    # --- sync: the events table as outbox and inbox (see selfcare.sync) ------
+
+    def start_sync(self, device: str, name: str, profile: dict[str, str]) -> None:
+        """Name this device, in one transaction: the events made here so far take its id, every
+        session, rest day and clear of the log that has no event yet (a log older than its
+        events) gets one, and the device's name and the profile become events. From then on the
+        events describe the whole log."""
+        import json
+
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('device', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (device,),
+            )
+            db.execute("UPDATE events SET device = ?, hlc = hlc || ? WHERE device = ''", (device, device))
+            for (sid,) in db.execute(
+                "SELECT id FROM sessions WHERE 'session:' || id NOT IN (SELECT subject FROM events) ORDER BY logged_ts"
+            ).fetchall():
+                found = self.session(sid)
+                assert found is not None
+                self._event(db, "session.add", {"session": found.to_dict()})
+            for day, reason in db.execute(
+                "SELECT day, reason FROM rest_days WHERE 'rest:' || day NOT IN (SELECT subject FROM events) ORDER BY day"
+            ).fetchall():
+                self._event(db, "rest.add", {"date": day, "reason": reason, "was": None})
+            logged = {
+                (json.loads(p)["area"], json.loads(p)["date"], json.loads(p)["logged_at"])
+                for (p,) in db.execute("SELECT payload FROM events WHERE kind = 'area.clear'")
+            }
+            for area, day, at in db.execute("SELECT area, day, logged_at FROM clears ORDER BY id").fetchall():
+                if (area, day, at) not in logged:
+                    self._event(db, "area.clear", {"area": area, "date": day, "logged_at": at})
+            if self.device_names().get(device) != name:
+                self._event(db, "device.name", {"name": name})
+            self._record_profile(db, profile)
+
+    def record_profile(self, values: dict[str, str], *, applied: bool = False) -> None:
+        """Profile keys whose value differs from what the last sync left become profile.set events
+        (a change made here); with `applied`, `values` is what the sync itself just wrote."""
+        import json
+
+        rows = self.query("SELECT value FROM meta WHERE key = 'sync.profile'")
+        if not values or (rows and json.loads(rows[0][0]) == values):
+            return  # nothing changed: no write at all
+        with self.transaction() as db:
+            self._record_profile(db, values, applied=applied)
+
+    def _record_profile(self, db: sqlite3.Connection, values: dict[str, str], *, applied: bool = False) -> None:
+        import json
+
+        row = db.execute("SELECT value FROM meta WHERE key = 'sync.profile'").fetchone()
+        known: dict[str, str] = json.loads(row[0]) if row else {}
+        if not applied:
+            for key, value in sorted(values.items()):
+                if known.get(key) != value:
+                    self._event(db, "profile.set", {"key": key, "value": value})
+        if values and values != known:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('sync.profile', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (json.dumps(values, sort_keys=True),),
+            )
+
+    def iter_events(self, after_seq: int = 0, device: str | None = None) -> Iterator[Event]:
+        """The events after `after_seq` (all, or only those made by `device`), in order of arrival here."""
+        import json
+
+        from .merge import Event
+
+        sql = "SELECT id, hlc, device, kind, payload, undoes FROM events WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if device is not None:
+            sql += " AND device = ?"
+            params.append(device)
+        with self._guard():
+            for row in self.db.execute(sql + " ORDER BY seq", params):
+                yield Event(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])
+
+    def event_seq(self, event_id: str) -> int | None:
+        rows = self.query("SELECT seq FROM events WHERE id = ?", (event_id,))
+        return int(rows[0][0]) if rows else None
+
+    def device_names(self) -> dict[str, str]:
+        """device id -> the name it last gave itself."""
+        import json
+
+        names: dict[str, str] = {}
+        for device, payload in self.query(
+            "SELECT device, payload FROM events WHERE kind = 'device.name' ORDER BY hlc, id"
+        ):
+            names[device] = str(json.loads(payload).get("name"))
+        return names
+
+    def sync_cursors(self) -> dict[str, Cursor]:
+        """journal file name -> how far it was read."""
+        from .journal import Cursor
+
+        return {
+            r[0]: Cursor(r[1], r[2], r[3], r[4])
+            for r in self.query("SELECT file, offset, line, head, tail FROM sync_cursors")
+        }
+
+    def forget_cursors(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sync_cursors")
+
+    def apply_events(
+        self,
+        events: list[Event],
+        cursors: dict[str, Cursor],
+        valid: Callable[[JsonObject], bool] | None = None,
+        flags_for: Callable[[Store, Session], list[Flag]] | None = None,
+        flags_since: str | None = None,
+    ) -> Applied:
+        """Merge events read from other devices, in one transaction: those not known yet are
+        stored, each subject they touch is replayed from all its events (merge.py) and the
+        result written over the log's rows; the journals' cursors move on in the same
+        transaction. Red flags of the sessions on and after the earliest day that changed (and
+        not before `flags_since`) are worked out again from the merged log (`flags_for`)."""
+        import json
+
+        from . import merge
+
+        with self.transaction() as db:
+            new: list[Event] = []
+            for e in merge.distinct(events):
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO events (id, hlc, device, kind, payload, undoes) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        e.id,
+                        e.hlc,
+                        e.device,
+                        e.kind,
+                        json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+                        e.undoes,
+                    ),
+                )
+                if cursor.rowcount == 1:
+                    new.append(e)
+            days: set[str] = set()
+            profile: dict[str, Any] = {}
+            for key in sorted({merge.subject(e) for e in new}):
+                group = [
+                    merge.Event(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5])
+                    for r in db.execute(
+                        "SELECT id, hlc, device, kind, payload, undoes FROM events WHERE subject = ?", (key,)
+                    )
+                ]
+                what, _, name = key.partition(":")
+                if what == "session":
+                    days |= self._put_session(db, name, merge.replay_session(group, valid))
+                elif what == "rest":
+                    present, reason = merge.replay_rest(group)
+                    if present:
+                        db.execute(
+                            "INSERT INTO rest_days (day, reason, created_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT (day) DO UPDATE SET reason = excluded.reason",
+                            (name, reason, _moment_of(max(group, key=lambda e: e.order).hlc)),
+                        )
+                    else:
+                        db.execute("DELETE FROM rest_days WHERE day = ?", (name,))
+                elif what == "profile":
+                    profile[name] = merge.last_value(group, "value")
+                elif group[0].kind == "area.clear":
+                    p = group[0].payload
+                    if not db.execute(
+                        "SELECT 1 FROM clears WHERE area = ? AND day = ? AND logged_at = ?",
+                        (p["area"], p["date"], p["logged_at"]),
+                    ).fetchone():
+                        db.execute(
+                            "INSERT INTO clears (area, day, logged_at) VALUES (?, ?, ?)",
+                            (p["area"], p["date"], p["logged_at"]),
+                        )
+            db.executemany(
+                "INSERT INTO sync_cursors (file, offset, line, head, tail) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (file) DO UPDATE SET offset = excluded.offset, line = excluded.line, "
+                "head = excluded.head, tail = excluded.tail",
+                [(name, c.offset, c.line, c.head, c.tail) for name, c in cursors.items()],
+            )
+            if days and flags_for is not None:
+                self._reflag(db, max(min(days), flags_since or ""), flags_for)
+        return Applied(new, profile)
+
+    def _put_session(self, db: sqlite3.Connection, sid: str, wanted: JsonObject | None) -> set[str]:
+        """Make the log's row for session `sid` what the merge says; the days whose sessions changed."""
+        have = self.session(sid)
+        if wanted is None:
+            if have is None:
+                return set()
+            db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+            return {have.day}
+        session = Session.from_dict(wanted)
+        if have is not None:
+            if have.to_dict() == session.to_dict():
+                return set()
+            db.execute("DELETE FROM session_practices WHERE session_id = ?", (sid,))
+            db.execute(
+                "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
+                "pain_after = ?, stress_before = ?, stress_after = ?, note = ?, pro = ?, source = ? WHERE id = ?",
+                (
+                    session.day,
+                    session.logged_at,
+                    _timestamp(session.logged_at),
+                    session.seconds,
+                    session.pain_before,
+                    session.pain_after,
+                    session.stress_before,
+                    session.stress_after,
+                    session.note,
+                    session.pro,
+                    session.source,
+                    sid,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO session_practices (session_id, position, practice_id, seconds, too_intense, status) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                _practice_rows(session),
+            )
+            return {have.day, session.day}
+        _insert(db, session)
+        return {session.day}
+
+    def _reflag(self, db: sqlite3.Connection, since: str, flags_for: Callable[[Store, Session], list[Flag]]) -> None:
+        """Work out again, in the order of their moments, the red flags of the sessions on and after `since`."""
+        db.execute("DELETE FROM flags WHERE session_id IN (SELECT id FROM sessions WHERE day >= ?)", (since,))
+        for session in list(self.iter_sessions(since, None, newest_first=False)):
+            db.executemany(
+                "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
+                [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags_for(self, session)],
+            )
+
+
+class Applied(NamedTuple):
+    new: list[Event]  # the events that were not known here
+    profile: dict[str, Any]  # profile key -> its merged value, for keys the new events touched
+
+
+def _moment_of(hlc: str) -> str:
+    """The moment a clock value was taken, as ISO 8601 in UTC."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(int(hlc[:13]) / 1000, timezone.utc).isoformat(timespec="seconds")
+
 
 class Change(NamedTuple):
     """A change to the log as its event holds it (id None: a log from before events were kept)."""
@@ -996,6 +1281,15 @@ def _update(db: sqlite3.Connection, s: Session) -> None:
             s.id,
         ),
     )
+
+
+def _update_shares(db: sqlite3.Connection, s: Session) -> None:
+    """The seconds of a session's practices (those done or begun) set to `s`'s."""
+    for pid, secs in zip(s.practices, s.practice_seconds, strict=False):
+        db.execute(
+            "UPDATE session_practices SET seconds = ? WHERE session_id = ? AND practice_id = ? AND status != 'skipped'",
+            (secs, s.id, pid),
+        )
 
 
 def _insert(db: sqlite3.Connection, s: Session) -> None:

@@ -10,8 +10,10 @@ from .. import profile as profiles
 from ..models import Profile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..library import Library
-    from ..models import Plan, Request
+    from ..models import Flag, Plan, Request, Session
     from ..planner import History
     from ..store import Store
 
@@ -97,17 +99,120 @@ def only_plan_options(minutes: int | None, areas: list[str] | None, goals: list[
             raise SelfcareError(f"{name} shapes the plan of the day; leave it out with a routine or practice ids")
 
 
-def open_log() -> Store:
+def open_log(*, pull: bool = True) -> Store:
     from ..store import open_store
 
+    if pull:
+        pull_first()
     # Lazy: a command refused before it touches the log leaves no empty log behind.
     store = open_store(paths.db_file(), lazy=True)
-    # A plan kept for `today` no longer holds once the log changes.
-    store.on_change = _forget_plan
+    # A plan kept for `today` no longer holds once the log changes; a change goes to the sync folder.
+    store.on_change = lambda: _changed(store)
     from ..days import now
 
     store.now_ms = lambda: int(now().timestamp() * 1000)  # events are clocked by the moment (SELFCARE_NOW)
     return store
+
+
+# --- sync: every command pulls first, every change is sent after (see selfcare.sync) -----------
+
+_sync = {"busy": False}  # True while a sync runs: its own writes are not sent again
+
+
+def sync_is_set_up() -> bool:
+    """One stat: whether this device syncs (the sync module is imported only then)."""
+    return (paths.data_dir() / "sync.json").exists()
+
+
+def asker(*, confirm: bool = False) -> Callable[[], str] | None:
+    """How this command asks for the sync passphrase: None when it cannot (no terminal)."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return None
+
+    def ask() -> str:
+        import getpass
+
+        from ..errors import SelfcareError
+
+        passphrase = getpass.getpass("Sync passphrase: ")
+        if confirm and passphrase and getpass.getpass("Again, to be sure: ") != passphrase:
+            raise SelfcareError("the two passphrases differ; nothing was set up")
+        return passphrase
+
+    return ask
+
+
+def red_flags_for() -> Callable[[Store, Session], list[Flag]]:
+    """Red flags for sessions that came from other devices, worked out here from the merged log."""
+    library: list[Library] = []
+
+    def flags(store: Store, session: Session) -> list[Flag]:
+        from ..coach import red_flags
+
+        if not library:
+            library.append(load_library())
+        return red_flags(store, library[0], session)
+
+    return flags
+
+
+def pull_first(*, can_ask: bool = True) -> None:
+    """Before a command reads the log: merge what other devices wrote, when the sync folder
+    changed (a stat of its files tells; a second call in one command finds nothing new). A
+    sync that cannot be made is one warning line, and the command goes on with the log as it is."""
+    if _sync["busy"] or not sync_is_set_up():
+        return
+    from .. import sync as syncing
+    from ..days import now
+    from ..errors import SelfcareError
+    from ..store import open_store
+    from .guard import warn
+
+    try:
+        settings = syncing.load_settings()
+        if settings is None or syncing.unchanged(settings):
+            return
+        profile, saved = load_profile()
+        _sync["busy"] = True
+        with open_store(paths.db_file()) as store:
+            store.on_change = forget_plan
+            store.now_ms = lambda: int(now().timestamp() * 1000)
+            result = syncing.sync(
+                store,
+                settings,
+                now(),
+                ask=asker() if can_ask else None,
+                profile=profile if saved else None,
+                flags_for=red_flags_for(),
+            )
+    except SelfcareError as exc:
+        warn(f"sync skipped: {exc.message}")
+        return
+    finally:
+        _sync["busy"] = False
+    for warning in result.warnings:
+        warn(warning)
+
+
+def _changed(store: Store) -> None:
+    """After a change is committed: forget the kept plan, and send the change to the sync folder.
+    The change is stored whatever happens here: a failure to send is a warning, and the next
+    sync sends it (the log keeps every event until its journal has it)."""
+    forget_plan()
+    if _sync["busy"] or not sync_is_set_up():
+        return
+    from .. import sync as syncing
+    from ..errors import SelfcareError
+    from .guard import warn
+
+    try:
+        settings = syncing.load_settings()
+        if settings is not None:
+            syncing.send(store, settings, ask=asker())
+    except SelfcareError as exc:
+        warn(f"the change is stored here, but was not sent to the sync folder: {exc.message}")
 
 
 def log_history(library: Library, request: Request, day: date) -> History | None:
@@ -120,7 +225,7 @@ def log_history(library: Library, request: Request, day: date) -> History | None
         return history(store, library, day, request.areas)
 
 
-def _forget_plan() -> None:
+def forget_plan() -> None:
     import contextlib
 
     with contextlib.suppress(OSError):
@@ -152,6 +257,7 @@ def plan_today(
     same safety rules.
     """
     cached = cached and not practice_ids
+    pull_first()
     from .. import plancache
 
     db = paths.db_file()

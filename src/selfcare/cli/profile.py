@@ -17,7 +17,9 @@ def show(json: Annotated[bool, Option("--json", help="Print JSON.")] = False) ->
     Example: selfcare profile show --json
     """
     from .. import render
+    from .common import pull_first
 
+    pull_first()  # a key changed on another device shows here
     profile, saved = load_profile()
     if json:
         render.print_json(dict(profile.to_dict(), saved=saved))
@@ -57,6 +59,9 @@ def set_(
     updated = profiles.with_value(profile, key, value)
     disclaimer_once(profile.acknowledged)
     profiles.save(paths.config_file(), updated._replace(acknowledged=True))
+    from .common import pull_first
+
+    pull_first()  # with sync set up, the new value goes to the other devices now
     shown = updated.to_dict()[key]
     text = ", ".join(shown) if isinstance(shown, list) else str(shown)
     render.console().print(render._text(f"{key}: {text or 'none'}"))
@@ -125,3 +130,6 @@ def setup(
         "injured": injured,
     }
     run_setup(given)
+    from .common import pull_first
+
+    pull_first()  # with sync set up, the profile goes to the other devices now

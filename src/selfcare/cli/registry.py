@@ -60,6 +60,10 @@ PANELS: tuple[tuple[str, dict[str, Entry]], ...] = (
             ),
             "export": Entry("transfer", "Write the whole log out, to move it to another machine or a spreadsheet."),
             "import": Entry("transfer", "Add the sessions and rest days of an export file."),
+            "sync": Entry(
+                "sync",
+                "Send this device's changes to the sync folder and merge the other devices' ('sync init' sets it up).",
+            ),
         },
     ),
     (
@@ -113,6 +117,7 @@ GROUPS: dict[str, Group] = {
         True,
     ),
     "history": Group(None, False),
+    "sync": Group(None, False),
 }
 
 # (group or None, name) -> the function, in the order the modules declare them.

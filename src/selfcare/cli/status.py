@@ -31,7 +31,9 @@ def status(
     from ..nudge import pending, state_file
     from ..safetext import clean, to_json
     from ..status import gather, render
+    from .common import pull_first
 
+    pull_first(can_ask=False)  # a prompt cannot ask for a passphrase: without one, the sync is skipped
     profile, _ = load_profile()
     data_dir = paths.data_dir()
     cache = paths.cache_dir() / "status.json"
