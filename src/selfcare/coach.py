@@ -35,7 +35,7 @@ day and is reproducible.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from .models import Dose, Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
@@ -355,10 +355,15 @@ def red_flags(store: Store, library: Library, new: Session) -> list[Flag]:
     worst = max((v for v in (new.pain_before, new.pain_after) if v is not None), default=None)
     if worst is not None and worst >= HIGH_PAIN:
         raise_("high-pain", None, pain=worst)
+    # What came before this session, by its moment, and nothing after: so a session's flags are
+    # the same whenever they are worked out (when it is logged, or after a correction or a sync).
+    moment = datetime.fromisoformat(new.logged_at)
     rated = [
         s
         for s in store.rated_sessions(_iso(today - timedelta(days=FLAG_WINDOW_DAYS)), new.day)
-        if s.pain_before is not None and s.pain_after is not None
+        if s.pain_before is not None
+        and s.pain_after is not None
+        and (datetime.fromisoformat(s.logged_at), s.id != new.id) <= (moment, False)
     ]
     for area in sorted(physical_areas(library, new.practices)):
         with_area = [s for s in rated if area in physical_areas(library, s.practices)]

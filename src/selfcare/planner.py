@@ -117,7 +117,6 @@ MOVEMENT_RULES: dict[str, tuple[str, ...]] = {
     "vertigo": ("neck-side-bend", "neck-rotation", "head-down"),
     "osteoporosis": ("spine-flexion",),
     "hypermobility": ("end-range",),
-    "balance-problems": ("one-leg",),
 }
 MOVING = ("stretch", "exercise")  # kinds whose movements matter
 JOINT_AREAS = ("hips", "legs", "shoulders", "chest")  # a replaced joint may be any of these: the profile does not say
@@ -186,6 +185,10 @@ def safety_rules(p: Practice, request: Request) -> list[Excluded]:
             no("unstated", "balance-problems", detail="position")
         elif p.position == "standing" and not {"wall", "chair"} & set(p.equipment):
             no("standing", "balance-problems")
+        if "one-leg" in p.movements:  # whatever the kind: balancing on one leg is the risk
+            no("movement", "balance-problems", detail="one-leg")
+        elif "movements" in p.unstated and p.kind in MOVING:
+            no("unstated", "balance-problems", detail="movements")
     # Movements.
     if p.kind in MOVING:
         moves = set(p.movements)

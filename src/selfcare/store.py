@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from .models import JsonObject
 
 BUSY_TIMEOUT_MS = 30_000
+FLAG_DAYS = 60  # how far back a change makes red flags be worked out again
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # --- migrations: append only; a shipped migration is never edited -----------
@@ -306,6 +307,10 @@ class Store:
         self.path = path
         self.on_change: Callable[[], None] | None = None  # called after each write commits
         self.now_ms: Callable[[], int] = _wall_ms  # the clock of new events (the CLI passes the moment's)
+        # How a session's red flags are worked out (coach.red_flags, given by the CLI): with it, a
+        # change that alters what came before later sessions works their flags out again, so the
+        # flags are a function of the log, the same on every device (see _reflag).
+        self.flags_for: Callable[[Store, Session], list[Flag]] | None = None
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -431,12 +436,30 @@ class Store:
         with self.transaction() as db:
             _insert(db, session)
             self._event(db, "session.add", {"session": session.to_dict()})
+            later = db.execute(
+                "SELECT 1 FROM sessions WHERE logged_ts > ? LIMIT 1", (_timestamp(session.logged_at),)
+            ).fetchone()
+            if later is not None and self.flags_for is not None:
+                # Logged for an earlier moment than sessions already here: theirs may change too.
+                self._reflag(db, self._reflag_since(session.day), self.flags_for)
+                return [f for f in self.flags(session.day, session.day) if f.session_id == session.id]
             flags = list(flags_for())
             db.executemany(
                 "INSERT INTO flags (session_id, day, rule, area, message) VALUES (?, ?, ?, ?, ?)",
                 [(f.session_id, f.day, f.rule, f.area, f.message) for f in flags],
             )
         return flags
+
+    def _reflag_since(self, day: str) -> str:
+        """Flags are worked out again from `day`, but no further back than FLAG_DAYS before today."""
+        from datetime import date, datetime, timedelta
+
+        today = datetime.fromtimestamp(self.now_ms() / 1000).date()
+        return max(day, (today - timedelta(days=FLAG_DAYS)).isoformat(), date.min.isoformat())
+
+    def _reflag_after(self, db: sqlite3.Connection, *days: str) -> None:
+        if self.flags_for is not None and days:
+            self._reflag(db, self._reflag_since(min(days)), self.flags_for)
 
     def add_flags(self, flags: Iterable[Flag]) -> None:
         with self.transaction() as db:
@@ -512,6 +535,7 @@ class Store:
             if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
                 return None
             self._event(db, "session.delete", {"id": session_id, "session": found.to_dict()})
+            self._reflag_after(db, found.day)
         return found
 
     def edit_session(self, before: Session, after: Session) -> None:
@@ -541,6 +565,7 @@ class Store:
                     "was": {words.get(f, f): getattr(before, f) for f in changed} | shares(before),
                 },
             )
+            self._reflag_after(db, before.day, after.day)
 
     def _events_of_import(self, db: sqlite3.Connection, rests: list[Any]) -> None:
         """The events of what an import added (a session.add each, a rest.add each), a row at a
@@ -612,6 +637,7 @@ class Store:
             if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount != 1:
                 return None
             self._event(db, "session.delete", {"id": sid, "session": found.to_dict()}, undoes=change.id)
+            self._reflag_after(db, found.day)
             return change._replace(payload={"session": found.to_dict()})
         if change.kind == "session.delete":
             restored = Session.from_dict(p["session"])
@@ -619,6 +645,7 @@ class Store:
                 return None  # back already
             _insert(db, restored)
             self._event(db, "session.add", {"session": restored.to_dict()}, undoes=change.id)
+            self._reflag_after(db, restored.day)
             return change
         if change.kind == "session.edit":
             before = self.session(p["id"])
@@ -630,6 +657,7 @@ class Store:
             if "practice_seconds" in p["was"]:
                 _update_shares(db, after)
             self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
+            self._reflag_after(db, before.day, after.day)
             return change
         if change.kind == "rest.add":
             if p.get("was") is None:

@@ -111,6 +111,7 @@ def open_log(*, pull: bool = True) -> Store:
     from ..days import now
 
     store.now_ms = lambda: int(now().timestamp() * 1000)  # events are clocked by the moment (SELFCARE_NOW)
+    store.flags_for = red_flags_for()
     return store
 
 
