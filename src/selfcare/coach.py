@@ -87,7 +87,11 @@ class Progression(NamedTuple):
         }
 
 
-def progression(store: Store, day: date, library: Library | None = None) -> Progression:
+def progression(
+    store: Store, day: date, library: Library | None = None, read: list[Session] | None = None
+) -> Progression:
+    """How far holds, breaths and exercise doses have grown; `read` may hold the sessions of the
+    DOSE_WINDOW_DAYS to `day` already read (a report's window), so they are not read again."""
     recent = store.day_totals(_iso(day - timedelta(days=13)), _iso(day))
     before = store.day_totals(_iso(day - timedelta(days=27)), _iso(day - timedelta(days=14)))
     level = 1.0
@@ -95,9 +99,9 @@ def progression(store: Store, day: date, library: Library | None = None) -> Prog
         level = 1.5 if len(before) >= REGULAR_DAYS else 1.25
     moved: tuple[Dose, ...] = ()
     if library is not None:
-        found, _ = doses(
-            store.sessions(since_day=_iso(day - timedelta(days=DOSE_WINDOW_DAYS)), until_day=_iso(day)), library
-        )
+        since = _iso(day - timedelta(days=DOSE_WINDOW_DAYS))
+        window = [s for s in read if s.day >= since] if read is not None else store.sessions(since, _iso(day))
+        found, _ = doses(window, library)
         moved = tuple(sorted((d for d in found.values() if worth_saying(d, day)), key=lambda d: (d.name, d.practice)))
     return Progression(level, len(recent), moved)
 

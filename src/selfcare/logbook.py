@@ -11,9 +11,8 @@ session is stored, and the failure comes back as a warning.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import days as dayrules
 from . import limits, models
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
 NOTE_LIMIT = limits.NOTE_LIMIT
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What a person asked `log` (or the guide) to record."""
 
     practice_ids: tuple[str, ...] = ()
@@ -51,13 +49,12 @@ class Entry:
     skipped_seconds: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     session: Session
     names: tuple[str, ...]
     streak: Streak | None  # None when it could not be worked out after the session was stored
-    flags: tuple[Flag, ...] = field(default_factory=tuple)
-    unsuitable: tuple[Excluded, ...] = field(default_factory=tuple)  # logged all the same, with a warning
+    flags: tuple[Flag, ...] = ()
+    unsuitable: tuple[Excluded, ...] = ()  # logged all the same, with a warning
     warnings: tuple[str, ...] = ()  # what went wrong after the session was stored
 
 
@@ -236,8 +233,7 @@ def undo(store: Store) -> Change:
     return change
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """What `history edit` changes; None leaves a value as it is."""
 
     when: str | None = None
@@ -301,8 +297,7 @@ def rest_remove(store: Store, profile: Profile, when: str | None, current: datet
     return removed
 
 
-@dataclass(frozen=True)
-class Rested:
+class Rested(NamedTuple):
     day: str
     reason: str | None
     new: bool
@@ -328,8 +323,7 @@ def rest(
     return Rested(day.isoformat(), reason, new, had)
 
 
-@dataclass(frozen=True)
-class Cleared:
+class Cleared(NamedTuple):
     area: str
     day: str
     lifted: Limit | None  # the limit it ended, if one was in force

@@ -8,7 +8,6 @@ Nothing here prints.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -130,8 +129,7 @@ class RaisedFlag(NamedTuple):
     pain: int | None = None  # for high pain: the rating logged
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     as_of: str
     since: str
     days: int
@@ -194,12 +192,13 @@ class Report:
             "progression": self.progression.to_dict(),
             "weeks": rows(self.weeks),
             "min_rated": self.min_rated,
-            "year": rows(self.year),
+            **({"year": rows(self.year)} if self.year else {}),
         }
 
 
-def report(store: Store, library: Library, as_of: date, days: int, days_per_week: int) -> Report:
-    from .coach import feedback, helped, progression
+def report(store: Store, library: Library, as_of: date, days: int, days_per_week: int, *, year: bool = False) -> Report:
+    """The report of the `days` to `as_of`; with `year`, the year calendar too (for --year and the page)."""
+    from .coach import DOSE_WINDOW_DAYS, feedback, helped, progression
 
     since = as_of - timedelta(days=days - 1)
     lo, hi = since.isoformat(), as_of.isoformat()
@@ -226,7 +225,13 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             for area in p.areas:
                 by_area[area] += secs / len(p.areas)
 
-    rated_all = store.rated_sessions(lo, hi)
+    # The window's sessions are read once: the rated ones are among them (oldest first, as
+    # store.rated_sessions gives them, for the feedback's "last day").
+    rated_all = [
+        s
+        for s in reversed(sessions)
+        if s.pain_before is not None or s.pain_after is not None or s.stress_before is not None
+    ]
     rated = [s for s in rated_all if s.pain_before is not None and s.pain_after is not None]
     found = [f for f in feedback(rated_all).values() if helped(f)]
     found.sort(key=lambda f: (f.measure != "pain", f.change, -f.sessions, f.practice))
@@ -275,9 +280,14 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         pain_by_area=_pain_by_area(rated, library, since, days),
         notes=tuple(DatedNote(s.day, s.note) for s in reversed(sessions) if s.note is not None),
         flags=tuple(_raised(store, f) for f in store.flags(lo, hi)),
-        progression=progression(store, as_of, library),
+        progression=progression(
+            store,
+            as_of,
+            library,
+            sessions if days > DOSE_WINDOW_DAYS else None,  # the window holds the doses' weeks
+        ),
         weeks=_weeks(sessions, since, as_of, first),
-        year=_year(store, as_of, first, rest_all, (since, sessions)),
+        year=_year(store, as_of, first, rest_all, (since, sessions)) if year else (),
     )
 
 

@@ -439,8 +439,9 @@ class Store:
             later = db.execute(
                 "SELECT 1 FROM sessions WHERE logged_ts > ? LIMIT 1", (_timestamp(session.logged_at),)
             ).fetchone()
-            if later is not None and self.flags_for is not None:
-                # Logged for an earlier moment than sessions already here: theirs may change too.
+            if later is not None and self.flags_for is not None and _rates_pain(session):
+                # Logged with a pain rating for an earlier moment than sessions already here: the
+                # red flags of those may change too (an unrated session changes none but its own).
                 self._reflag(db, self._reflag_since(session.day), self.flags_for)
                 return [f for f in self.flags(session.day, session.day) if f.session_id == session.id]
             flags = list(flags_for())
@@ -457,9 +458,12 @@ class Store:
         today = datetime.fromtimestamp(self.now_ms() / 1000).date()
         return max(day, (today - timedelta(days=FLAG_DAYS)).isoformat(), date.min.isoformat())
 
-    def _reflag_after(self, db: sqlite3.Connection, *days: str) -> None:
-        if self.flags_for is not None and days:
-            self._reflag(db, self._reflag_since(min(days)), self.flags_for)
+    def _reflag_after(self, db: sqlite3.Connection, *changed: Session) -> None:
+        """After a change to these sessions (as they were and are): the red flags from the earliest
+        day they touch, when one of them rates pain (an unrated session changes no other's flags)."""
+        rated = [s.day for s in changed if _rates_pain(s)]
+        if self.flags_for is not None and rated:
+            self._reflag(db, self._reflag_since(min(rated)), self.flags_for)
 
     def add_flags(self, flags: Iterable[Flag]) -> None:
         with self.transaction() as db:
@@ -535,7 +539,7 @@ class Store:
             if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount != 1:
                 return None
             self._event(db, "session.delete", {"id": session_id, "session": found.to_dict()})
-            self._reflag_after(db, found.day)
+            self._reflag_after(db, found)
         return found
 
     def edit_session(self, before: Session, after: Session) -> None:
@@ -565,7 +569,7 @@ class Store:
                     "was": {words.get(f, f): getattr(before, f) for f in changed} | shares(before),
                 },
             )
-            self._reflag_after(db, before.day, after.day)
+            self._reflag_after(db, before, after)
 
     def _events_of_import(self, db: sqlite3.Connection, rests: list[Any]) -> None:
         """The events of what an import added (a session.add each, a rest.add each), a row at a
@@ -637,7 +641,7 @@ class Store:
             if found is None or db.execute("DELETE FROM sessions WHERE id = ?", (sid,)).rowcount != 1:
                 return None
             self._event(db, "session.delete", {"id": sid, "session": found.to_dict()}, undoes=change.id)
-            self._reflag_after(db, found.day)
+            self._reflag_after(db, found)
             return change._replace(payload={"session": found.to_dict()})
         if change.kind == "session.delete":
             restored = Session.from_dict(p["session"])
@@ -645,7 +649,7 @@ class Store:
                 return None  # back already
             _insert(db, restored)
             self._event(db, "session.add", {"session": restored.to_dict()}, undoes=change.id)
-            self._reflag_after(db, restored.day)
+            self._reflag_after(db, restored)
             return change
         if change.kind == "session.edit":
             before = self.session(p["id"])
@@ -657,7 +661,7 @@ class Store:
             if "practice_seconds" in p["was"]:
                 _update_shares(db, after)
             self._event(db, "session.edit", {"id": p["id"], "set": p["was"], "was": p["set"]}, undoes=change.id)
-            self._reflag_after(db, before.day, after.day)
+            self._reflag_after(db, before, after)
             return change
         if change.kind == "rest.add":
             if p.get("was") is None:
@@ -1221,23 +1225,57 @@ def _iter_where(
 ) -> Iterator[Session]:
     """Sessions matching `where`, one at a time, in the order of their moments."""
     sql = (
-        "SELECT s.*, sp.practice_id AS p_id, sp.seconds AS p_seconds, sp.too_intense AS p_too, "  # noqa: S608 - fixed terms
-        "sp.status AS p_status "
+        f"SELECT {_SESSION_COLUMNS}, sp.practice_id, sp.seconds, sp.too_intense, sp.status "  # noqa: S608 - fixed terms
         f"FROM sessions s{index} LEFT JOIN session_practices sp ON sp.session_id = s.id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + f" ORDER BY s.logged_ts {order}, s.rowid {order}, sp.position"
     )
-    current: sqlite3.Row | None = None
+    # Plain tuples, read by position: a year of sessions is read for a report, and sqlite3.Row's
+    # lookups by name cost more than the rest of building them.
+    cursor = db.cursor()
+    cursor.row_factory = None
+    current: tuple[Any, ...] | None = None
     practices: list[tuple[str, int, int, str]] = []
-    for row in db.execute(sql, params):
-        if current is None or row["id"] != current["id"]:
+    for row in cursor.execute(sql, params):
+        if current is None or row[0] != current[0]:
             if current is not None:
-                yield _session(current, practices)
+                yield _from_columns(current, practices)
             current, practices = row, []
-        if row["p_id"] is not None:
-            practices.append((row["p_id"], row["p_seconds"], row["p_too"], row["p_status"]))
+        if row[12] is not None:
+            practices.append((row[12], row[13], row[14], row[15]))
     if current is not None:
-        yield _session(current, practices)
+        yield _from_columns(current, practices)
+
+
+_SESSION_COLUMNS = (
+    "s.id, s.day, s.logged_at, s.seconds, s.pain_before, s.pain_after, s.stress_before, s.stress_after, "
+    "s.note, s.pro, s.source, s.rowid"
+)
+
+
+def _from_columns(row: tuple[Any, ...], practices: list[tuple[str, int, int, str]]) -> Session:
+    """A session from the columns of _SESSION_COLUMNS, in their order."""
+    done = [p for p in practices if p[3] != "skipped"]
+    skipped = [p for p in practices if p[3] == "skipped"]
+    return Session(
+        id=row[0],
+        day=row[1],
+        logged_at=row[2],
+        practices=tuple(p for p, _, _, _ in done),
+        seconds=row[3],
+        practice_seconds=tuple(s for _, s, _, _ in done),
+        pain_before=row[4],
+        pain_after=row[5],
+        stress_before=row[6],
+        stress_after=row[7],
+        note=row[8],
+        pro=row[9],
+        source=row[10],
+        too_intense=tuple(p for p, _, t, _ in practices if t),
+        partial=tuple(p for p, _, _, status in done if status == "partial"),
+        skipped=tuple(p for p, _, _, _ in skipped),
+        skipped_seconds=tuple(s for _, s, _, _ in skipped),
+    )
 
 
 def _filters(practice: str | None, note_contains: str | None) -> tuple[list[str], list[str]]:
@@ -1271,6 +1309,10 @@ def _practice_rows(s: Session) -> list[tuple[str, int, str, int, int, str]]:
     skipped = s.skipped_seconds or (0,) * len(s.skipped)
     rows += [(pid, secs, "skipped") for pid, secs in zip(s.skipped, skipped, strict=False)]
     return [(s.id, i, pid, secs, int(pid in s.too_intense), status) for i, (pid, secs, status) in enumerate(rows)]
+
+
+def _rates_pain(s: Session) -> bool:
+    return s.pain_before is not None or s.pain_after is not None
 
 
 def _values(s: Session) -> tuple[object, ...]:

@@ -39,15 +39,35 @@ class Param(NamedTuple):
     hi: int | None
 
 
+_REQUIRED = object()  # a parameter with no default
+
+
+class _Signature(NamedTuple):
+    name: str
+    annotation: Any
+    default: Any
+
+
 def params(function: Callable[..., Any]) -> list[Param]:
-    """The parameters of a declared command, as Typer makes them."""
-    import inspect
+    """The parameters of a declared command, as Typer makes them.
+
+    Read from the function's code and annotations rather than through `inspect`, whose import
+    alone costs more than the rest of this module (commands take keyword parameters only).
+    """
     from pathlib import Path
     from types import UnionType
-    from typing import Annotated, Union, get_args, get_origin
+    from typing import Annotated, Union, get_args, get_origin, get_type_hints
 
+    hints = get_type_hints(function, include_extras=True)
+    code = function.__code__
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    defaults = dict(
+        zip(names[len(names) - len(function.__defaults__ or ()) :], function.__defaults__ or (), strict=True)
+    )
+    defaults |= function.__kwdefaults__ or {}
     found = []
-    for p in inspect.signature(function, eval_str=True).parameters.values():
+    for name in names:
+        p = _Signature(name, hints[name], defaults.get(name, _REQUIRED))
         declared = None
         annotation = p.annotation
         if get_origin(annotation) is Annotated:
@@ -71,7 +91,7 @@ def params(function: Callable[..., Any]) -> list[Param]:
                 off += (no.strip(),) if no else ()
             if value == "bool" and not decls:
                 off += ("--no-" + p.name.replace("_", "-"),)
-        required = p.default is inspect.Parameter.empty
+        required = p.default is _REQUIRED
         found.append(
             Param(
                 p.name,

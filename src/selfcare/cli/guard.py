@@ -108,9 +108,12 @@ def _columns() -> int:
     try:
         return int(os.environ.get("COLUMNS", "").strip())
     except ValueError:
-        import shutil
-
-        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+        pass
+    # As shutil.get_terminal_size does, without importing shutil (and its compression modules).
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or DEFAULT_WIDTH  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return DEFAULT_WIDTH
 
 
 def screen_width() -> int:

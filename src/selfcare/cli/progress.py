@@ -101,7 +101,7 @@ def report(
     day = as_of_day(profile, as_of)
     window = reports.year_days(day) if year else days or 30
     with open_log() as store:
-        data = reports.report(store, load_library(), day, window, profile.days_per_week)
+        data = reports.report(store, load_library(), day, window, profile.days_per_week, year=year or html is not None)
     if html is not None:
         _write_page(data, profile, html, include_notes=include_notes, force=force)
     elif for_therapist:
