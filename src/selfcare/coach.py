@@ -38,14 +38,14 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from .models import Dose, Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
-from .planner import MIN_DOSE_STEP, PHYSICAL, History, dosed, fixed, max_dose_step, plan
+from .models import HANDS_ON, Dose, Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from .library import Library
     from .models import Practice
+    from .planner import History
     from .store import Store
 
 FEEDBACK_DAYS = 60  # how far back feedback looks
@@ -128,6 +128,8 @@ def doses(sessions: Iterable[Session], library: Library) -> tuple[dict[str, Dose
             p = library.get(pid)
             if p is None or p.reps is None:
                 continue
+            from .planner import MIN_DOSE_STEP, max_dose_step  # only when an exercise is met
+
             dose = found.get(pid)
             step = dose.step if dose else 0
             if pid in s.too_intense or rose:
@@ -156,6 +158,8 @@ def worth_saying(dose: Dose, day: date) -> bool:
 def _dose(
     p: Practice, step: int, cause: str, day: str, sessions: int, before: int | None = None, after: int | None = None
 ) -> Dose:
+    from .planner import dosed
+
     assert p.reps is not None
     now = dosed(p, step).reps
     assert now is not None
@@ -171,7 +175,7 @@ def physical_areas(library: Library, practice_ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for pid in practice_ids:
         p = library.get(pid)
-        if p is not None and p.kind in PHYSICAL:
+        if p is not None and p.kind in HANDS_ON:
             found.update(p.areas)
     return found
 
@@ -253,6 +257,8 @@ def limits(store: Store, library: Library, day: date, areas: tuple[str, ...]) ->
 
 
 def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = ()) -> History:
+    from .planner import History
+
     """What the planner should weigh today, from the log up to yesterday (limits up to today)."""
     until = _iso(day - timedelta(days=1))
     rest_since = _iso(day - timedelta(days=REST_DAYS))
@@ -272,7 +278,7 @@ def history(store: Store, library: Library, day: date, areas: tuple[str, ...] = 
         if worse:
             for pid in s.practices:
                 p = library.get(pid)
-                if p is not None and p.kind in PHYSICAL and pid not in rested and not steps_back(pid):
+                if p is not None and p.kind in HANDS_ON and pid not in rested and not steps_back(pid):
                     rested[pid] = Rest(pid, "pain-rose", s.day, rest_until, s.pain_before, s.pain_after)
     dose_since = _iso(day - timedelta(days=DOSE_WINDOW_DAYS))
     moved, floored = doses(store.sessions(since_day=dose_since, until_day=until), library)
@@ -316,7 +322,11 @@ def plan_for(
     practice ids (or a named `routine` of them), those, through the same rules."""
     facts = history(store, library, day, request.areas) if store is not None else None
     if chosen:
+        from .planner import fixed
+
         return fixed(library, request, chosen, day, facts, routine=routine)
+    from .planner import plan
+
     return plan(library, request, day, facts)
 
 
@@ -327,6 +337,8 @@ def unsuitable(
     from .planner import eligibility
 
     wanted = set(practice_ids)
+    from .planner import History
+
     facts = History(limits=limits(store, library, day, request.areas))
     practices = [p for p in library if p.id in wanted]
     return [

@@ -118,6 +118,9 @@ CONDITIONS: dict[str, tuple[str, str]] = {
 }
 
 INTENSITIES: tuple[str, ...] = ("gentle", "moderate", "firm")
+# The kinds that work on an area with the hands or the body: red-flag pauses and limits act on
+# them, and reports count their time by area (breathing and meditation are not work on an area).
+HANDS_ON: tuple[str, ...] = ("massage", "stretch", "exercise")
 # Where the body is. Precise, because rules depend on it: lying on the back is
 # never planned in pregnancy, standing only with support for balance problems.
 POSITIONS: tuple[str, ...] = ("sitting", "standing", "lying-back", "lying-side", "lying-front", "kneeling")

@@ -44,6 +44,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .models import (
+    HANDS_ON,
     INTENSITIES,
     MAX_REP_HOLD,
     MAX_REPS,
@@ -63,7 +64,7 @@ from .models import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
-PHYSICAL = ("massage", "stretch", "exercise")  # hands-on work on an area: pauses and limits act on it
+PHYSICAL = HANDS_ON  # hands-on work on an area: pauses and limits act on it
 PAIRED = ("massage", "stretch")  # a stretch after the massage, a massage before the stretch
 RELAX_GOALS = ("stress", "sleep")
 WORK_GOALS = ("tension", "pain-relief", "circulation")

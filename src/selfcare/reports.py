@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import stats
+from .models import HANDS_ON
 
 if TYPE_CHECKING:
     from .coach import Progression
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from .models import Feedback, Flag, JsonObject, RestDay, Session
     from .store import Store
 
-HANDS_ON = ("massage", "stretch", "exercise")  # work on an area (planner.PHYSICAL)
 MIN_RATED = 2  # a week's average rating needs this many sessions rated before and after; fewer is a gap, never zero
 YEAR_WEEKS = 53  # the year calendar: this week and the 52 before it, Monday first
 
@@ -354,12 +354,16 @@ def _week_ratings(pairs: list[tuple[int | None, int | None]]) -> tuple[int, floa
 
 def _weeks(sessions: list[Session], since: date, as_of: date, first: str | None) -> tuple[Week, ...]:
     """The window week by week: home minutes, and pain and stress averaged over the sessions rated before and after."""
+    by_week: dict[date, list[Session]] = defaultdict(list)  # by Monday: one pass over the sessions
+    for s in sessions:
+        day = date.fromisoformat(s.day)
+        by_week[day - timedelta(days=day.weekday())].append(s)
     out = []
     start = since
     while start <= as_of:
         end = min(as_of, start + timedelta(days=6 - start.weekday()))
         lo, hi = start.isoformat(), end.isoformat()
-        inside = [s for s in sessions if lo <= s.day <= hi]
+        inside = [s for s in by_week.get(start - timedelta(days=start.weekday()), ()) if lo <= s.day <= hi]
         home = sum(s.seconds for s in inside if not s.pro)
         pain = _week_ratings([(s.pain_before, s.pain_after) for s in inside])
         stress = _week_ratings([(s.stress_before, s.stress_after) for s in inside])
