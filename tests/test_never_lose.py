@@ -699,7 +699,14 @@ def test_ctrl_c_in_an_ordinary_command_says_so(home: Path) -> None:
         assert time.monotonic() < deadline and proc.poll() is None, seen
         seen += os.read(proc.stdout.fileno(), 4096)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=WAIT)
+    # Its input stays open until it has ended: the Ctrl-C, not an end of input, must be what ends it
+    # (closing stdin at once races with the signal on a busy machine).
+    proc.wait(timeout=WAIT)
+    assert proc.stderr is not None and proc.stdin is not None
+    err = proc.stderr.read()
+    proc.stdin.close()
+    proc.stdout.close()
+    proc.stderr.close()
     assert proc.returncode == 130
     assert err.decode().strip() == "selfcare: stopped (Ctrl-C)"
 
