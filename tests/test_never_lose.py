@@ -688,9 +688,19 @@ def test_day_starts_at_takes_ascii_digits_only(run, home: Path) -> None:
     assert "day_starts_at" in run.fails("today")
 
 
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_an_ordinary_command_says_so(home: Path) -> None:
     proc = subprocess.Popen(
-        [*CLI, "profile", "setup"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*CLI, "profile", "setup"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A test run started in the background (`pytest &`) has SIGINT ignored, and a child
+        # keeps that, as nohup intends; this child must hear the Ctrl-C a person would send.
+        preexec_fn=_hear_ctrl_c,
     )
     assert proc.stdout is not None
     seen = b""

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -30,6 +31,8 @@ class Terminal:
         env = dict(os.environ, COLUMNS="100", LINES="30", TERM="xterm-256color")
         pid, self.master = pty.fork()
         if pid == 0:  # the child
+            # A test run started in the background has SIGINT ignored, and a child keeps that.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.execve(args[0], args, env)
         self.pid = pid
         self.seen = ""
