@@ -355,6 +355,7 @@ def main() -> int:
                 run_once([*SELFCARE, "sync", "init", str(folder), "--name", name], env_for(home))
             run_once([*SELFCARE, "log", ids[0]], env_for(laptop))
             run_once([*SELFCARE, "sync"], env_for(synced))
+
             # Both sides with compiled bytecode, as pip installs selfcare (this machine's environment may
             # set PYTHONDONTWRITEBYTECODE, which would time compiling sync's modules instead of running them).
             def compiled(env: dict[str, str]) -> dict[str, str]:
