@@ -30,7 +30,7 @@ SIDE_WORDS = {"left": "Left side", "right": "Right side"}
 PHASE_WORDS = {"inhale": "Breathe in", "top-up": "A little more in", "hold": "Hold", "exhale": "Breathe out"}
 REP_WORDS = {"move": "Move", "hold": "Hold", "ease": "Ease back"}
 REST = "rest"
-REST_TEXT = "Rest. Let your arms and legs hang loose and breathe easily."
+REST_TEXT = "Rest. Let your arms and legs go loose and breathe easily."
 
 
 CARD = "card"

@@ -171,7 +171,12 @@ def note(n: Note) -> str:
     if n.kind == "limit" and n.limit is not None:
         return limit(n.limit)
     if n.kind == "left-out":
-        reasons = listing(list(dict.fromkeys(excluded(ex) for ex in n.excluded))) or "it is not safe for you today"
+        named: set[str] = set()  # a condition is named once: "... with a skin condition and selfcare cannot know..."
+        texts = []
+        for ex in n.excluded:
+            texts.append(excluded(ex, with_condition=ex.condition not in named))
+            named.add(ex.condition or "")
+        reasons = listing(list(dict.fromkeys(texts))) or "it is not safe for you today"
         return f"{n.practice} is left out: {reasons}."
     what = AREAS[n.area] if n.area else GOALS[n.goal] if n.goal else "it"
     if n.kind == "no-time":
@@ -219,7 +224,7 @@ RULE_REASONS: dict[str, tuple[str, str]] = {
     "pressure": ("it uses firm or deep pressure", ", which is not advised with {condition}"),
     "leg-massage": ("it massages the legs or feet", ", which is not advised with {condition}"),
     "no-feeling": ("it massages where feeling may be lost", " with {condition}"),
-    "massage": ("it is a massage, and where one would be safe is not known", " with {condition}"),
+    "massage": ("selfcare cannot know where massage is safe", " with {condition}"),
     "injury": ("it works on your injured {area}", ""),
     "paused": ("practices for your {area} are paused after a red flag", ""),
     "gentle-only": ("only gentle practices for your {area} for now", ""),
