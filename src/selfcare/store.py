@@ -1338,18 +1338,7 @@ def _update(db: sqlite3.Connection, s: Session) -> None:
     db.execute(
         "UPDATE sessions SET day = ?, logged_at = ?, logged_ts = ?, seconds = ?, pain_before = ?, "
         "pain_after = ?, stress_before = ?, stress_after = ?, note = ? WHERE id = ?",
-        (
-            s.day,
-            s.logged_at,
-            _timestamp(s.logged_at),
-            s.seconds,
-            s.pain_before,
-            s.pain_after,
-            s.stress_before,
-            s.stress_after,
-            s.note,
-            s.id,
-        ),
+        (*_values(s)[1:10], s.id),  # day ... note
     )
 
 
