@@ -164,3 +164,11 @@ def test_start_says_so_when_nothing_chosen_is_safe(run) -> None:
     screen = term.expect("is safe for you today")
     assert "Bridges is left out" in screen and "Traceback" not in screen
     assert term.wait() == 2
+
+
+def test_a_choice_the_safety_rules_leave_empty_says_so_rather_than_an_empty_table(run) -> None:
+    run("profile", "set", "conditions", "high-blood-pressure")
+    shown = run("today", "breath-box").stdout
+    assert "Nothing to do: the safety rules leave out what you chose." in shown
+    assert "total" not in shown and "selfcare start" not in shown
+    assert "Box breathing" in shown and "high blood pressure" in shown  # and why

@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from selfcare import library
-from selfcare.cli.screen import draw, play
+from selfcare.cli.screen import TerminalKeys, draw, play
 from selfcare.guide import Guide
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b\][^\x07]*\x07|\r")
@@ -111,6 +111,21 @@ def test_start_asks_guides_stops_on_q_and_logs_what_was_done(run) -> None:
     assert (session["pain_before"], session["pain_after"], session["stress_before"]) == (6, 4, None)
     assert session["source"] == "guided" and session["note"] == "[bold]calm"
     assert "Traceback" not in term.seen
+
+
+def test_keys_typed_together_each_count_and_an_arrow_key_is_one_press() -> None:
+    main, other = pty.openpty()
+    try:
+        keys = TerminalKeys(os.fdopen(other, "rb", buffering=0, closefd=False))
+        with keys.raw():
+            os.write(main, b"xN")  # two keys in one read: the second is not dropped
+            assert [keys.read(5), keys.read(5)] == ["x", "n"]
+            os.write(main, b"\x1b[B")  # the down arrow: one key, not an escape, a "[" and a "b"
+            assert keys.read(5) == "\x1b"
+            assert keys.read(0) is None
+    finally:
+        os.close(main)
+        os.close(other)
 
 
 def test_start_without_a_terminal_points_to_today_and_log(run) -> None:

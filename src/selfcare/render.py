@@ -181,10 +181,19 @@ def plan_table(plan: Plan, *, heading: str, profile_hint: str | None, left_out: 
         (str(n), _text(item.practice.name), item.practice.kind, duration(item.seconds), _text(reason(item)))
         for n, item in enumerate(plan.items, 1)
     ]
-    out.print(Block(lambda width: [*wrap(Text(clean(heading), style="bold"), width), *_plan_rows(rows, width)]))
     asked = " ".join(plan.chosen) or plan.routine
-    budget = "" if asked else f" of {duration(plan.minutes * 60)}"  # what a person chose has no budget
-    out.print(f"[bold]total {duration(plan.total_seconds)}[/]{budget}", highlight=False)
+    if rows:
+        out.print(Block(lambda width: [*wrap(Text(clean(heading), style="bold"), width), *_plan_rows(rows, width)]))
+        budget = "" if asked else f" of {duration(plan.minutes * 60)}"  # what a person chose has no budget
+        out.print(f"[bold]total {duration(plan.total_seconds)}[/]{budget}", highlight=False)
+    else:  # an empty table says nothing: say so, and the notes below say why
+        out.print(Block(lambda width: wrap(Text(clean(heading), style="bold"), width)))
+        out.print(
+            _text(
+                "Nothing to do: " + ("the safety rules leave out what you chose." if asked else "no practice fits."),
+                "yellow",
+            )
+        )
     for line in plan_notes(plan, top=False):
         out.print(line)
     if left_out:

@@ -34,11 +34,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def listing(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def listing(words: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'a, b or c')."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
 def duration(seconds: float) -> str:
@@ -271,7 +271,9 @@ def safety_notes(p: Practice, derived: dict[str, list[Excluded]]) -> list[str]:
             advice = f"state its {ex.detail} in the file" if ex.rule == "unstated" else "say so in its avoid_if"
             by_reason.setdefault((excluded(ex, with_condition=False), advice), []).append(CONDITIONS[condition][0])
     for (reason, advice), conditions in by_reason.items():
-        notes.append(f"{p.id}: never planned with {listing(list(dict.fromkeys(conditions)))} ({reason}); {advice}")
+        notes.append(
+            f"{p.id}: never planned with {listing(list(dict.fromkeys(conditions)), 'or')} ({reason}); {advice}"
+        )
     return notes
 
 

@@ -46,6 +46,7 @@ class TerminalKeys:
     def __init__(self, stream: Any = None) -> None:
         self.stream = stream or sys.stdin
         self.fd = self.stream.fileno()
+        self.pending = ""  # keys that came in one read: each is a key press of its own
 
     @contextmanager
     def raw(self) -> Iterator[TerminalKeys]:
@@ -71,13 +72,18 @@ class TerminalKeys:
                 signal.signal(sig, handler)
 
     def read(self, timeout: float) -> str | None:
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
-        data = os.read(self.fd, 32)
-        if not data:
-            return "q"
-        return data.decode("utf-8", "ignore")[:1].lower() or None
+        if not self.pending:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            data = os.read(self.fd, 32)
+            if not data:
+                return "q"
+            text = data.decode("utf-8", "ignore").lower()
+            # An escape sequence (an arrow key...) is one key press, not several.
+            self.pending = text[:1] if text.startswith("\x1b") else text
+        key, self.pending = self.pending[:1], self.pending[1:]
+        return key or None
 
 
 def _bar(fraction: float, width: int, style: str) -> Text:
