@@ -183,3 +183,23 @@ def test_habit_strength_never_falls_on_a_logged_day_of_a_daily_habit(done: list[
         before = stats.habit_strength(logged, [], day - timedelta(days=1), 7)
         on = stats.habit_strength(logged, [], day, 7)
         assert on >= before - 1e-12
+
+
+@settings(max_examples=examples(30), deadline=None)
+@given(
+    share=st.floats(min_value=0.05, max_value=1.0),
+    seed=st.integers(min_value=0, max_value=2**32),
+    target=st.integers(min_value=1, max_value=7),
+)
+def test_days_beyond_the_horizon_do_not_change_the_habit_strength(share: float, seed: int, target: int) -> None:
+    # Ten years of practice on a random share of days: the report reads only the last
+    # HABIT_HORIZON_DAYS, and the figure it shows must be the one the whole log gives.
+    import random
+
+    rnd = random.Random(seed)
+    as_of = date(2026, 11, 27)
+    done = [as_of - timedelta(days=i) for i in range(3650) if rnd.random() < share]
+    horizon = as_of - timedelta(days=stats.HABIT_HORIZON_DAYS)
+    whole = stats.habit_strength(done, [], as_of, target)
+    recent = stats.habit_strength([d for d in done if d >= horizon], [], as_of, target)
+    assert abs(whole - recent) < 1e-9

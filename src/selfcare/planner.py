@@ -374,20 +374,29 @@ def dosed(p: Practice, step: int) -> Practice:
     if step < 0:
         count = max(1, count + REP_STEP * max(step, MIN_DOSE_STEP))
     for _ in range(max(step, 0)):
-        if count < MAX_REPS:
-            count = min(MAX_REPS, count + REP_STEP)
-        elif 0 < hold < MAX_REP_HOLD:
-            hold = min(float(MAX_REP_HOLD), hold + 1)
+        grown = _step_up(count, hold)
+        if grown is None:
+            break
+        count, hold = grown
     return p._replace(reps=p.reps._replace(per_set=count, hold=hold))
+
+
+def _step_up(count: int, hold: float) -> tuple[int, float] | None:
+    """A dose one step up, or None at the guide's limits."""
+    if count < MAX_REPS:
+        return min(MAX_REPS, count + REP_STEP), hold
+    if 0 < hold < MAX_REP_HOLD:
+        return count, min(float(MAX_REP_HOLD), hold + 1)
+    return None
 
 
 def max_dose_step(p: Practice) -> int:
     """How many steps an exercise can grow before its dose reaches the guide's limits (0: none)."""
     if p.reps is None:
         return 0
-    step = 0
-    while dosed(p, step + 1).reps != dosed(p, step).reps:
-        step += 1
+    step, dose = 0, _step_up(p.reps.per_set, p.reps.hold)
+    while dose is not None:
+        step, dose = step + 1, _step_up(*dose)
     return step
 
 

@@ -203,13 +203,17 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
     since = as_of - timedelta(days=days - 1)
     lo, hi = since.isoformat(), as_of.isoformat()
     totals = store.day_totals(lo, hi)
-    all_days = store.counted_days(until_day=hi)
-    first = all_days[0] if all_days else None
+    first = store.first_day(hi)
+    horizon = (as_of - timedelta(days=stats.HABIT_HORIZON_DAYS)).isoformat()
+    habit_days = store.counted_days(since_day=horizon, until_day=hi) if first else []
     rest_all = store.rest_days()
     rest_window = {r.day for r in rest_all if lo <= r.day <= hi} - set(totals)
     before = [d for d in _days(since, days) if first is None or d < first]
     rest_counted = {d for d in rest_window if first is not None and d >= first}
-    sessions = store.sessions(lo, hi)
+    # One read covers the window and the weeks the exercises' doses look back on.
+    dose_lo = min(lo, (as_of - timedelta(days=DOSE_WINDOW_DAYS)).isoformat())
+    read = store.sessions(dose_lo, hi)
+    sessions = [s for s in read if s.day >= lo] if dose_lo < lo else read
 
     by_area: dict[str, float] = defaultdict(float)
     by_kind: dict[str, float] = defaultdict(float)
@@ -264,7 +268,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
         sessions=sum(n for n, _ in totals.values()),
         consistency=round(stats.consistency(active, days, len(rest_counted), len(before)), 3),
         seconds=sum(secs for _, secs in totals.values()),
-        habit_strength=round(stats.habit_strength(all_days, [r.day for r in rest_all], as_of, days_per_week), 3),
+        habit_strength=round(stats.habit_strength(habit_days, [r.day for r in rest_all], as_of, days_per_week), 3),
         days_per_week=days_per_week,
         by_area={k: round(v / 60, 1) for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])},
         by_kind={k: round(v / 60, 1) for k, v in sorted(by_kind.items(), key=lambda kv: -kv[1])},
@@ -284,7 +288,7 @@ def report(store: Store, library: Library, as_of: date, days: int, days_per_week
             store,
             as_of,
             library,
-            sessions if days > DOSE_WINDOW_DAYS else None,  # the window holds the doses' weeks
+            read,
         ),
         weeks=_weeks(sessions, since, as_of, first),
         year=_year(store, as_of, first, rest_all, (since, sessions)) if year else (),

@@ -147,6 +147,12 @@ def streak(days: Iterable[str | date], rest_days: Iterable[str | date], as_of: d
     )
 
 
+# A day this long before the one scored weighs less than 3e-10 in the habit strength
+# ((0.5 ** (sqrt(1/7) / 13)) ** 1095 at one day a week, the slowest to forget): a caller may
+# leave older days out, and a long log is not read whole for a figure shown to 1%.
+HABIT_HORIZON_DAYS = 1095
+
+
 def habit_strength(
     days: Iterable[str | date], rest_days: Iterable[str | date], as_of: date, days_per_week: int
 ) -> float:

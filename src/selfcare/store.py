@@ -802,12 +802,16 @@ class Store:
         sql += " GROUP BY day ORDER BY day"
         return {r[0]: (r[1], r[2] or 0) for r in self.query(sql, params)}
 
-    def counted_days(self, until_day: str | None = None) -> list[str]:
-        if until_day:
-            return [
-                r[0] for r in self.query("SELECT DISTINCT day FROM sessions WHERE day <= ? ORDER BY day", (until_day,))
-            ]
-        return [r[0] for r in self.query("SELECT DISTINCT day FROM sessions ORDER BY day")]
+    def counted_days(self, until_day: str | None = None, since_day: str | None = None) -> list[str]:
+        """The days with a session, oldest first, in [since, until]."""
+        where, params = _window(since_day, until_day)
+        sql = "SELECT DISTINCT day FROM sessions" + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608 - fixed terms
+        return [r[0] for r in self.query(sql + " ORDER BY day", params)]
+
+    def first_day(self, until_day: str) -> str | None:
+        """The first day with a session, up to `until_day`."""
+        rows = self.query("SELECT MIN(day) FROM sessions WHERE day <= ?", (until_day,))
+        return rows[0][0] if rows else None
 
     def practice_totals(self, since_day: str, until_day: str) -> dict[str, tuple[int, int]]:
         """practice id -> (sessions it was in, seconds) for days in [since, until]."""
