@@ -36,9 +36,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .models import HANDS_ON, Dose, Excluded, Feedback, Flag, Limit, Plan, Request, Rest, Session
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from .days import day_of
 from .errors import SelfcareError
+from .records import NamedTuple
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS = tuple(range(7))

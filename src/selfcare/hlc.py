@@ -9,7 +9,7 @@ here: never less than or equal to the last one, whatever the wall clock does.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .records import NamedTuple
 
 COUNTER_LIMIT = 100_000  # five digits; past it the clock moves a millisecond on
 

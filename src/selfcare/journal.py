@@ -21,9 +21,10 @@ hashes of the bytes around it. Nothing here knows SQLite.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .errors import EnvironmentFault
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

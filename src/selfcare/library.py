@@ -22,11 +22,12 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import models
 from .errors import RoutineError, suggest, unknown
 from .models import Caution, Evidence, Pacing, Practice, Reps, Routine, Step
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from . import days as dayrules
 from . import limits, models
 from .errors import SelfcareError, unknown
 from .models import Excluded, Flag, Limit, Profile, RestDay, Session
+from .records import NamedTuple
 from .safetext import encodable
 
 if TYPE_CHECKING:

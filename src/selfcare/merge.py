@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -9,7 +9,9 @@ the command pays at start-up. Nothing here does I/O.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

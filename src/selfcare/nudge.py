@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -41,7 +41,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .models import (
     HANDS_ON,
@@ -60,6 +60,7 @@ from .models import (
     Rest,
     Why,
 )
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping

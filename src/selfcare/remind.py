@@ -25,10 +25,11 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .errors import EnvironmentFault, SelfcareError
 from .habit import WEEKDAYS, Reminder, days_words
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from . import stats
 from .models import HANDS_ON
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from .coach import Progression

@@ -8,7 +8,7 @@ Rushton et al. 2023; cauda equina guidance; clot signs).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .records import NamedTuple
 
 EMERGENCY_NUMBER = "your local emergency number (for example 112, 911 or 999)"
 

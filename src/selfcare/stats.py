@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

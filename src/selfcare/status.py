@@ -15,10 +15,11 @@ drawn while the log has not changed opens no database at all.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .days import day_of
 from .errors import SelfcareError
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from datetime import datetime

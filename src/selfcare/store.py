@@ -46,10 +46,11 @@ import os
 import sqlite3
 import stat
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .errors import CorruptStore, EnvironmentFault, SelfcareError
 from .models import Flag, JsonObject, RestDay, Session
+from .records import NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator

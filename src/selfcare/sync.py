@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from . import journal, paths
 from .errors import EnvironmentFault, SelfcareError
+from .records import NamedTuple
 
 # Every command imports this module (to glance at the sync folder): what only a real sync needs
 # (merge, uuid, regular expressions) is imported where it is used.

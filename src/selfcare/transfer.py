@@ -25,11 +25,12 @@ import io
 import json
 import uuid
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any
 
 from . import limits
 from .errors import SelfcareError
 from .models import Flag, RestDay, Session
+from .records import NamedTuple
 from .safetext import encodable, to_json
 
 if TYPE_CHECKING:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..records import NamedTuple
 from . import registry
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
+
+from ..records import NamedTuple
 
 F = TypeVar("F", bound=Callable[..., Any])
 
