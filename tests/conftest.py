@@ -43,6 +43,32 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile(_profile["name"])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _builtin_files_parsed_once() -> Iterator[None]:
+    """The built-in routine files do not change while the tests run, so each is parsed once a
+    session rather than once for every fresh home (about 60 ms a time, most of the quick run).
+
+    Only the parsing is shared: every home still builds, writes and reads its own cache on
+    disk, and a file that changes (another path, size or time) is parsed again. The parser is
+    tested on files of its own in test_routine_files.
+    """
+    from selfcare import library
+
+    real = library.parse_file
+    parsed: dict[tuple[Any, ...], list[Any]] = {}
+
+    def parse_file(path: Path, label: str | None = None, origin: str = "built-in") -> list[Any]:
+        stat = path.stat()
+        key = (str(path), label, origin, stat.st_mtime_ns, stat.st_size)
+        if key not in parsed:
+            parsed[key] = real(path, label, origin)
+        return list(parsed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(library, "parse_file", parse_file)
+        yield
+
+
 def examples(full: int) -> int:
     """How many examples a property test draws: `full` in CI, a tenth in the quick run."""
     return max(5, full // 10) if _profile["name"] == "quick" else full

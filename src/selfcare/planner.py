@@ -474,11 +474,8 @@ class _Session:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.items: list[tuple[Practice, Why]] = []
-
-    @property
-    def total(self) -> int:
-        return sum(p.seconds for p, _ in self.items)
+        self.items: list[tuple[Practice, Why]] = []  # changed only by add and replace, which keep the total
+        self.total = 0
 
     @property
     def ids(self) -> set[str]:
@@ -503,7 +500,12 @@ class _Session:
         if fitted is None or not self.allows(p):
             return False
         self.items.append((fitted, why))
+        self.total += fitted.seconds
         return True
+
+    def replace(self, i: int, p: Practice, why: Why) -> None:
+        self.total += p.seconds - self.items[i][0].seconds
+        self.items[i] = (p, why)
 
 
 def _why(role: str, p: Practice, request: Request, history: History, gentler: Mapping[str, tuple[str, str]]) -> Why:
@@ -662,7 +664,7 @@ def _lengthen_breathing(session: _Session, pool: Mapping[str, Practice], until: 
             if session.total - p.seconds + longer.seconds > session.budget:
                 break
             p = longer
-            session.items[i] = (p, why)
+            session.replace(i, p, why)
 
 
 # --- 5. order ------------------------------------------------------------------------------
