@@ -166,15 +166,16 @@ def pull_first(*, can_ask: bool = True) -> None:
     if _sync["busy"] or not sync_is_set_up():
         return
     from .. import sync as syncing
-    from ..days import now
     from ..errors import SelfcareError
-    from ..store import open_store
     from .guard import warn
 
     try:
         settings = syncing.load_settings()
         if settings is None or syncing.unchanged(settings):
-            return
+            return  # the common case: nothing new, and nothing more imported than this glance needs
+        from ..days import now
+        from ..store import open_store
+
         profile, saved = load_profile()
         _sync["busy"] = True
         with open_store(paths.db_file()) as store:
