@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .library import Library
     from .logbook import Cleared, Logged, Rested
     from .models import Excluded, Plan, Practice, Profile, RestDay, Session
-    from .reports import Ratings, Report
+    from .reports import CalendarDay, Ratings, Report
     from .stats import Streak
     from .store import Change
 
@@ -722,6 +722,19 @@ _SHADES = ("grey23", "dark_green", "green4", "green3", "bright_green")
 _CELLS = ("·", "░", "▒", "▓", "█")  # readable without colour too
 
 
+def _day_mark(cell: CalendarDay, top: float) -> tuple[str, str]:
+    """A calendar day's mark and style: blank before the first session, ~ a rest day, P a day
+    with a professional only, else the shade of its minutes."""
+    if cell.before:
+        return " ", ""
+    if cell.rest:
+        return "~", "blue"
+    if cell.pro and cell.minutes == 0:
+        return "P", "magenta"
+    level = _level(cell.minutes, top)
+    return _CELLS[level], _SHADES[level]
+
+
 def _level(minutes: float, top: float) -> int:
     if minutes <= 0:
         return 0
@@ -807,15 +820,8 @@ def report_view(data: Report) -> None:
         if d.weekday() == 0 and line.plain.strip() and d != first:
             rows.append(line)
             line = Text(f"{d:%d %b} ", style="dim")
-        if cell.before:
-            line.append("   ")
-        elif cell.rest:
-            line.append(" ~ ", style="blue")
-        elif cell.pro and cell.minutes == 0:
-            line.append(" P ", style="magenta")
-        else:
-            level = _level(cell.minutes, top)
-            line.append(f" {_CELLS[level]} ", style=_SHADES[level])
+        mark, style = _day_mark(cell, top)
+        line.append(f" {mark} ", style=style)
     rows.append(line)
     for row in rows:
         calendar.append_text(row)
@@ -991,16 +997,8 @@ def year_calendar(data: Report, out: Console | None = None) -> None:
             for week in part:
                 if r >= len(week):
                     break  # after the as-of day
-                cell = week[r]
-                if cell.before:
-                    line.append(" ")
-                elif cell.rest:
-                    line.append("~", style="blue")
-                elif cell.pro and cell.minutes == 0:
-                    line.append("P", style="magenta")
-                else:
-                    level = _level(cell.minutes, top)
-                    line.append(_CELLS[level], style=_SHADES[level])
+                mark, style = _day_mark(week[r], top)
+                line.append(mark, style=style)
             out.print(line, no_wrap=True, overflow="crop")
     from .layout import Block
 
