@@ -53,11 +53,7 @@ else:
                     setattr(record, key, value)
             return record
 
-    _Record = type.__new__(_RecordMeta, "NamedTuple", (), {})
-
-    def NamedTuple(*args, **kwargs):
-        raise TypeError("selfcare's NamedTuple is for class definitions: class Name(NamedTuple): ...")
-
-    NamedTuple.__mro_entries__ = lambda bases: (_Record,)
+    # `class Point(NamedTuple): ...` runs _RecordMeta, which returns the named tuple itself.
+    NamedTuple = type.__new__(_RecordMeta, "NamedTuple", (), {})
 
 __all__ = ["NamedTuple"]
